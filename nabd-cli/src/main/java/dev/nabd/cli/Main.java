@@ -1,0 +1,63 @@
+package dev.nabd.cli;
+
+import picocli.CommandLine;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code nabd} command. Every subcommand is a thin layer over the library: it parses options, calls
+ * {@link dev.nabd.LanguageModel}, and turns failures into one-line messages with exit code 1.
+ */
+@Command(name = "nabd",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Runs open-weight language models on the CPU.",
+        subcommands = {RunCommand.class, InspectCommand.class, LogitsCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Examples:",
+                "  nabd run -p \"Once upon a time\"            run the bundled stories260K model",
+                "  nabd run -m model.gguf -p \"Hello\" -n 64   generate 64 tokens",
+                "  nabd inspect model.gguf                   metadata and tensor table",
+                "  nabd logits -m model.gguf --tokens 1,2,3 --top 5"})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        // Text goes out as UTF-8 whatever the locale says: Arabic and Chinese must survive a C locale.
+        PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), true);
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true);
+        int code = execute(out, err, args);
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    /** Runs the command line with the given streams and returns its exit code (tests call this). */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler(new Failures());
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Reports the version from the jar manifest, or "dev" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"nabd " + (v == null ? "dev" : v) + " on Java " + Runtime.version()};
+        }
+    }
+}

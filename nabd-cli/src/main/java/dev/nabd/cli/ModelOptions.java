@@ -1,0 +1,47 @@
+package dev.nabd.cli;
+
+import dev.nabd.LanguageModel;
+import dev.nabd.LoadOptions;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The options every command that loads a model shares: which file, context and threads. */
+final class ModelOptions {
+    /** The model shipped with nabd, relative to its home folder. */
+    static final String BUNDLED_MODEL = "models/stories260K.gguf";
+
+    @Option(names = {"-m", "--model"}, paramLabel = "FILE",
+            description = "GGUF model file (default: the bundled stories260K model)")
+    Path model;
+
+    @Option(names = {"-c", "--ctx-size"}, paramLabel = "N",
+            description = "context length (default: the smaller of the model's trained length and 4096)")
+    int contextLength;
+
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "threads (default: available processors)")
+    int threads;
+
+    @Option(names = {"-b", "--batch-size"}, paramLabel = "N", defaultValue = "256",
+            description = "most tokens per forward pass while reading the prompt (default: ${DEFAULT-VALUE})")
+    int batchSize;
+
+    LanguageModel load() {
+        if (contextLength < 0 || threads < 0 || batchSize < 1) {
+            throw new UserInputException("-c and -t must not be negative, -b must be positive");
+        }
+        Path path = model != null ? model : bundledModel();
+        if (!Files.exists(path)) {
+            throw new UserInputException(path + ": no such file");
+        }
+        return LanguageModel.load(path, new LoadOptions(contextLength, threads, batchSize));
+    }
+
+    /** The bundled model: under the launcher's {@code nabd.home}, else beside the working directory. */
+    static Path bundledModel() {
+        String home = System.getProperty("nabd.home");
+        Path base = home != null ? Path.of(home) : Path.of("").toAbsolutePath();
+        return base.resolve(BUNDLED_MODEL);
+    }
+}

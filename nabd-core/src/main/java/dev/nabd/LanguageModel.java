@@ -1,0 +1,190 @@
+package dev.nabd;
+
+import dev.nabd.engine.Generator;
+import dev.nabd.engine.Session;
+import dev.nabd.gguf.GgufFile;
+import dev.nabd.kernel.FloatOps;
+import dev.nabd.kernel.FloatOpsProvider;
+import dev.nabd.kernel.ThreadTeam;
+import dev.nabd.model.ModelConfig;
+import dev.nabd.model.ModelException;
+import dev.nabd.model.ModelWeights;
+import dev.nabd.model.Transformer;
+import dev.nabd.sampling.SamplingParams;
+import dev.nabd.tokenizer.GgufTokenizers;
+import dev.nabd.tokenizer.Tokenizer;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * A loaded model: the entry point for library users and for every command.
+ *
+ * <pre>{@code
+ * try (LanguageModel m = LanguageModel.load(Path.of("qwen2.5-0.5b-q4_k_m.gguf"), LoadOptions.DEFAULTS)) {
+ *     m.generate("Once upon a time", 64, SamplingParams.defaults(42), System.out::print);
+ * }
+ * }</pre>
+ *
+ * Weights stay in the memory-mapped file; closing the model unmaps it and stops its threads.
+ */
+public final class LanguageModel implements AutoCloseable {
+    /** The context used when neither the caller nor a smaller trained length says otherwise. */
+    public static final int DEFAULT_MAX_CONTEXT = 4096;
+
+    private final GgufFile file;
+    private final ModelConfig config;
+    private final ModelWeights weights;
+    private final Tokenizer tokenizer;
+    private final ThreadTeam team;
+    private final FloatOps ops;
+    private final Transformer transformer;
+    private final int contextLength;
+    private final int maxBatch;
+    private final long loadNanos;
+
+    private LanguageModel(GgufFile file, ModelConfig config, ModelWeights weights, Tokenizer tokenizer, ThreadTeam team,
+                          FloatOps ops, int contextLength, int maxBatch, long loadNanos) {
+        this.file = file;
+        this.config = config;
+        this.weights = weights;
+        this.tokenizer = tokenizer;
+        this.team = team;
+        this.ops = ops;
+        this.transformer = new Transformer(config, weights, team, ops);
+        this.contextLength = contextLength;
+        this.maxBatch = maxBatch;
+        this.loadNanos = loadNanos;
+    }
+
+    /**
+     * Opens a GGUF model.
+     *
+     * @throws dev.nabd.gguf.GgufException when the file is not a readable GGUF file
+     * @throws ModelException when it is readable but not a model nabd can run
+     */
+    public static LanguageModel load(Path path, LoadOptions options) {
+        long start = System.nanoTime();
+        GgufFile file = GgufFile.open(path);
+        ThreadTeam team = null;
+        try {
+            ModelConfig config = ModelConfig.from(file);
+            ModelWeights weights = ModelWeights.bind(file, config);
+            Tokenizer tokenizer = GgufTokenizers.load(file.metadata());
+            if (tokenizer.vocabSize() != config.vocabSize()) {
+                throw new ModelException(path + ": the tokenizer has " + tokenizer.vocabSize() + " tokens but the model "
+                        + config.vocabSize());
+            }
+            int ctx = options.contextLength() == 0
+                    ? Math.min(config.trainedContext(), DEFAULT_MAX_CONTEXT)
+                    : options.contextLength();
+            if (ctx > config.trainedContext()) {
+                throw new ModelException("context " + ctx + " is longer than the " + config.trainedContext()
+                        + " positions " + path.getFileName() + " was trained for");
+            }
+            int threads = options.threads() == 0 ? Runtime.getRuntime().availableProcessors() : options.threads();
+            team = new ThreadTeam(threads);
+            return new LanguageModel(file, config, weights, tokenizer, team, FloatOpsProvider.get(), ctx,
+                    options.maxBatch(), System.nanoTime() - start);
+        } catch (RuntimeException e) {
+            if (team != null) {
+                team.close();
+            }
+            file.close();
+            throw e;
+        }
+    }
+
+    /** Starts an empty sequence with this model's context. */
+    public Session newSession() {
+        return new Session(transformer, contextLength, maxBatch);
+    }
+
+    /**
+     * Tokenises {@code prompt} (adding BOS as the model asks, reading special-token text as special tokens)
+     * and generates from it in a fresh session.
+     */
+    public Generator.Result generate(String prompt, int maxTokens, SamplingParams params, Consumer<String> onText) {
+        int[] ids = tokenizer.encode(prompt, true, true);
+        return new Generator(tokenizer).generate(newSession(), ids, maxTokens, params, onText);
+    }
+
+    /** One line saying what runs and how: architecture, size, weight types, context, threads, SIMD, JIT. */
+    public String describe() {
+        String types = weights.typeCounts().entrySet().stream()
+                .map(e -> e.getKey() + "×" + e.getValue())
+                .collect(Collectors.joining(" "));
+        String warning = FloatOpsProvider.warning();
+        return String.format(Locale.ROOT, "nabd: %s | %s params | %s | ctx %d | %d threads | %s | %s%s",
+                config.architecture().name(), humanCount(weights.parameterCount()), types, contextLength, team.size(),
+                ops.description(), jitName(), warning.isEmpty() ? "" : "\n" + warning);
+    }
+
+    private static String jitName() {
+        try {
+            var jit = ManagementFactory.getCompilationMXBean();
+            return jit == null ? "interpreter only" : "JIT " + jit.getName();
+        } catch (RuntimeException | LinkageError e) {
+            return "JIT unknown";
+        }
+    }
+
+    static String humanCount(long n) {
+        if (n >= 1_000_000_000L) {
+            return String.format(Locale.ROOT, "%.2fB", n / 1e9);
+        }
+        if (n >= 1_000_000L) {
+            return String.format(Locale.ROOT, "%.2fM", n / 1e6);
+        }
+        return String.format(Locale.ROOT, "%.1fK", n / 1e3);
+    }
+
+    public GgufFile file() {
+        return file;
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public ModelWeights weights() {
+        return weights;
+    }
+
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public Transformer transformer() {
+        return transformer;
+    }
+
+    /** Positions per sequence. */
+    public int contextLength() {
+        return contextLength;
+    }
+
+    /** Most tokens per forward pass. */
+    public int maxBatch() {
+        return maxBatch;
+    }
+
+    /** Threads the forward pass uses. */
+    public int threads() {
+        return team.size();
+    }
+
+    /** Time {@link #load} took. */
+    public long loadNanos() {
+        return loadNanos;
+    }
+
+    @Override
+    public void close() {
+        team.close();
+        file.close();
+    }
+}

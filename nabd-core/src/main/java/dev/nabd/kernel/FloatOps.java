@@ -1,0 +1,39 @@
+package dev.nabd.kernel;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The few vector operations every kernel is built from. Two implementations exist: a scalar one that
+ * always works, and one on the Vector API chosen by {@link FloatOpsProvider} when the
+ * {@code jdk.incubator.vector} module is present. Nothing outside this package touches the Vector API,
+ * so nabd starts (and says so) without it.
+ */
+public interface FloatOps {
+
+    /** Σ a[aOff+i]·b[bOff+i] for i &lt; n. */
+    float dot(float[] a, int aOff, float[] b, int bOff, int n);
+
+    /** Σ w[i]·x[xOff+i] where w is {@code n} little-endian F32 values at byte {@code wOff} of {@code w}. */
+    float dot(MemorySegment w, long wOff, float[] x, int xOff, int n);
+
+    /** y[yOff+i] += alpha·x[xOff+i]. */
+    void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
+
+    /** y[yOff+i] *= alpha. */
+    void scale(float alpha, float[] y, int yOff, int n);
+
+    /** Σ x[off+i]². */
+    float sumOfSquares(float[] x, int off, int n);
+
+    /** y[yOff+i] = x[xOff+i]·w[wOff+i]·s (the weighted scale step of RMSNorm). */
+    void mulScaled(float[] x, int xOff, float[] w, int wOff, float s, float[] y, int yOff, int n);
+
+    /** y[yOff+i] += x[xOff+i]. */
+    void add(float[] x, int xOff, float[] y, int yOff, int n);
+
+    /** Number of float lanes processed per instruction (1 for the scalar implementation). */
+    int lanes();
+
+    /** A short description for the start-up line, e.g. {@code "Vector API 512-bit (16 floats)"}. */
+    String description();
+}

@@ -1,0 +1,75 @@
+package dev.nabd.kernel;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/** Plain Java loops: the fallback when the Vector API is not available, and the reference in tests. */
+final class ScalarFloatOps implements FloatOps {
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    @Override
+    public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) {
+            s += a[aOff + i] * b[bOff + i];
+        }
+        return s;
+    }
+
+    @Override
+    public float dot(MemorySegment w, long wOff, float[] x, int xOff, int n) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) {
+            s += w.get(F32, wOff + 4L * i) * x[xOff + i];
+        }
+        return s;
+    }
+
+    @Override
+    public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] += alpha * x[xOff + i];
+        }
+    }
+
+    @Override
+    public void scale(float alpha, float[] y, int yOff, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] *= alpha;
+        }
+    }
+
+    @Override
+    public float sumOfSquares(float[] x, int off, int n) {
+        float s = 0f;
+        for (int i = 0; i < n; i++) {
+            s += x[off + i] * x[off + i];
+        }
+        return s;
+    }
+
+    @Override
+    public void mulScaled(float[] x, int xOff, float[] w, int wOff, float s, float[] y, int yOff, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] = x[xOff + i] * s * w[wOff + i];
+        }
+    }
+
+    @Override
+    public void add(float[] x, int xOff, float[] y, int yOff, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yOff + i] += x[xOff + i];
+        }
+    }
+
+    @Override
+    public int lanes() {
+        return 1;
+    }
+
+    @Override
+    public String description() {
+        return "scalar (no Vector API)";
+    }
+}

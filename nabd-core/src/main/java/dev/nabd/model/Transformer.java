@@ -1,0 +1,236 @@
+package dev.nabd.model;
+
+import dev.nabd.kernel.FloatOps;
+import dev.nabd.kernel.MatMul;
+import dev.nabd.kernel.ThreadTeam;
+
+/**
+ * The forward pass of a dense decoder (Llama, Mistral, Qwen2, Qwen3 and kin) over a batch of tokens.
+ *
+ * <p>One pass takes {@code n} consecutive tokens of one sequence at positions {@code pos .. pos+n-1}:
+ * the whole prompt at once, or one token while decoding. Both go through this same code; only the batch
+ * size differs. Per block:
+ * <pre>
+ *   h = RMSNorm(x)·attn_norm
+ *   q, k, v = h·Wq (+bq), h·Wk (+bk), h·Wv (+bv)       q/k RMSNorm per head (Qwen3), then RoPE
+ *   x += Wo · softmax(q·kᵀ / √headDim, causal) · v     GQA: query head h reads kv head h / (heads/kvHeads)
+ *   h = RMSNorm(x)·ffn_norm
+ *   x += Wdown · (silu(h·Wgate) ⊙ h·Wup)
+ * </pre>
+ * and finally logits = RMSNorm(x)·output_norm·Wout for the rows asked for.
+ */
+public final class Transformer {
+    private final ModelConfig c;
+    private final ModelWeights w;
+    private final ThreadTeam team;
+    private final FloatOps ops;
+    private final MatMul mm;
+    private final double[] ropeFrequencies;
+
+    public Transformer(ModelConfig config, ModelWeights weights, ThreadTeam team, FloatOps ops) {
+        this.c = config;
+        this.w = weights;
+        this.team = team;
+        this.ops = ops;
+        this.mm = new MatMul(team, ops, Math.max(Math.max(c.dim(), c.qDim()), c.ffnDim()));
+        this.ropeFrequencies = ropeFrequencies(config, weights.ropeFreqs());
+    }
+
+    /** θ_i / position for each rotated pair: freqScale · base^(-2i/ropeDim), divided by the Llama-3 factor. */
+    private static double[] ropeFrequencies(ModelConfig c, float[] factors) {
+        double[] f = new double[c.ropeDim() / 2];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = c.ropeFreqScale() * Math.pow(c.ropeBase(), -2.0 * i / c.ropeDim());
+            if (factors != null) {
+                f[i] /= factors[i];
+            }
+        }
+        return f;
+    }
+
+    public ModelConfig config() {
+        return c;
+    }
+
+    public ModelWeights weights() {
+        return w;
+    }
+
+    /**
+     * A new sequence state.
+     *
+     * @param contextLength positions its KV cache holds
+     * @param maxBatch most tokens per forward pass
+     * @param maxLogitRows most rows of logits per pass
+     */
+    public InferenceState newState(int contextLength, int maxBatch, int maxLogitRows) {
+        return new InferenceState(c, contextLength, maxBatch, maxLogitRows, team.size());
+    }
+
+    /**
+     * Runs {@code tokens[off .. off+n)} at positions {@code pos ..} and leaves the logits of the last
+     * {@code logitRows} of them in {@link InferenceState#logits()}.
+     *
+     * @throws ContextOverflowException when the tokens do not fit the context
+     */
+    public void forward(InferenceState s, int[] tokens, int off, int n, int pos, int logitRows) {
+        if (n < 1 || n > s.maxBatch) {
+            throw new IllegalArgumentException("batch of " + n + " tokens (1 to " + s.maxBatch + " allowed)");
+        }
+        if (logitRows < 0 || logitRows > Math.min(n, s.maxLogitRows)) {
+            throw new IllegalArgumentException("cannot produce " + logitRows + " logit rows for a batch of " + n);
+        }
+        if (pos < 0 || pos + n > s.contextLength()) {
+            throw new ContextOverflowException(pos + n, s.contextLength());
+        }
+        int dim = c.dim();
+        for (int b = 0; b < n; b++) {
+            int token = tokens[off + b];
+            if (token < 0 || token >= c.vocabSize()) {
+                throw new IllegalArgumentException("token id " + token + " is outside the vocabulary (0 to " + (c.vocabSize() - 1) + ")");
+            }
+            w.tokenEmbedding().row(token, s.x, b * dim);
+        }
+        for (int l = 0; l < c.layers(); l++) {
+            attentionBlock(s, l, n, pos);
+            feedForwardBlock(s, l, n);
+        }
+        if (logitRows > 0) {
+            int first = n - logitRows;
+            for (int r = 0; r < logitRows; r++) {
+                rmsNorm(s.x, (first + r) * dim, w.outputNorm(), s.xb, r * dim, dim);
+            }
+            mm.apply(w.output(), s.xb, dim, s.logits, c.vocabSize(), logitRows);
+        }
+    }
+
+    private void attentionBlock(InferenceState s, int l, int n, int pos) {
+        ModelWeights.Layer lw = w.layer(l);
+        int dim = c.dim();
+        int qDim = c.qDim();
+        int kvDim = c.kvDim();
+        int vDim = c.vDim();
+        for (int b = 0; b < n; b++) {
+            rmsNorm(s.x, b * dim, lw.attnNorm(), s.xb, b * dim, dim);
+        }
+        mm.apply(lw.wq(), s.xb, dim, s.q, qDim, n);
+        mm.apply(lw.wk(), s.xb, dim, s.k, kvDim, n);
+        mm.apply(lw.wv(), s.xb, dim, s.v, vDim, n);
+        for (int b = 0; b < n; b++) {
+            if (lw.bq() != null) {
+                ops.add(lw.bq(), 0, s.q, b * qDim, qDim);
+                ops.add(lw.bk(), 0, s.k, b * kvDim, kvDim);
+                ops.add(lw.bv(), 0, s.v, b * vDim, vDim);
+            }
+            if (lw.qNorm() != null) {
+                for (int h = 0; h < c.heads(); h++) {
+                    int o = b * qDim + h * c.headDim();
+                    rmsNorm(s.q, o, lw.qNorm(), s.q, o, c.headDim());
+                }
+                for (int h = 0; h < c.kvHeads(); h++) {
+                    int o = b * kvDim + h * c.headDim();
+                    rmsNorm(s.k, o, lw.kNorm(), s.k, o, c.headDim());
+                }
+            }
+            setRotation(s, pos + b);
+            for (int h = 0; h < c.heads(); h++) {
+                rotate(s, s.q, b * qDim + h * c.headDim());
+            }
+            for (int h = 0; h < c.kvHeads(); h++) {
+                rotate(s, s.k, b * kvDim + h * c.headDim());
+            }
+            s.kv.store(l, pos + b, s.k, b * kvDim, s.v, b * vDim);
+        }
+        float[] keys = s.kv.keys(l);
+        float[] values = s.kv.values(l);
+        int items = n * c.heads();
+        team.run((index, size) -> {
+            float[] scores = s.scores[index];
+            for (int item = ThreadTeam.rangeStart(items, index, size), end = ThreadTeam.rangeStart(items, index + 1, size); item < end; item++) {
+                attendOneHead(keys, values, s.q, s.att, scores, item / c.heads(), item % c.heads(), pos);
+            }
+        });
+        mm.apply(lw.wo(), s.att, qDim, s.proj, dim, n);
+        for (int b = 0; b < n; b++) {
+            ops.add(s.proj, b * dim, s.x, b * dim, dim);
+        }
+    }
+
+    /**
+     * Causal attention of query head {@code h} of batch row {@code b} (at position {@code pos + b}) over
+     * every cached position up to its own: scores, softmax, weighted sum of values into {@code att}.
+     */
+    private void attendOneHead(float[] keys, float[] values, float[] q, float[] att, float[] scores, int b, int h, int pos) {
+        int headDim = c.headDim();
+        int kvHead = h / (c.heads() / c.kvHeads());
+        int qOff = b * c.qDim() + h * headDim;
+        int last = pos + b;
+        float scale = (float) (1.0 / Math.sqrt(headDim));
+        float max = Float.NEGATIVE_INFINITY;
+        for (int t = 0; t <= last; t++) {
+            float sc = ops.dot(q, qOff, keys, t * c.kvDim() + kvHead * headDim, headDim) * scale;
+            scores[t] = sc;
+            max = Math.max(max, sc);
+        }
+        float sum = 0f;
+        for (int t = 0; t <= last; t++) {
+            float e = (float) Math.exp(scores[t] - max);
+            scores[t] = e;
+            sum += e;
+        }
+        int outOff = b * c.qDim() + h * c.valueDim();
+        java.util.Arrays.fill(att, outOff, outOff + c.valueDim(), 0f);
+        float inv = 1f / sum;
+        for (int t = 0; t <= last; t++) {
+            ops.axpy(scores[t] * inv, values, t * c.vDim() + kvHead * c.valueDim(), att, outOff, c.valueDim());
+        }
+    }
+
+    private void feedForwardBlock(InferenceState s, int l, int n) {
+        ModelWeights.Layer lw = w.layer(l);
+        int dim = c.dim();
+        int ffn = c.ffnDim();
+        for (int b = 0; b < n; b++) {
+            rmsNorm(s.x, b * dim, lw.ffnNorm(), s.xb, b * dim, dim);
+        }
+        mm.apply(lw.gate(), s.xb, dim, s.gate, ffn, n);
+        mm.apply(lw.up(), s.xb, dim, s.up, ffn, n);
+        for (int i = 0, end = n * ffn; i < end; i++) {
+            float g = s.gate[i];
+            s.gate[i] = g / (1f + (float) Math.exp(-g)) * s.up[i];
+        }
+        mm.apply(lw.down(), s.gate, ffn, s.proj, dim, n);
+        for (int b = 0; b < n; b++) {
+            ops.add(s.proj, b * dim, s.x, b * dim, dim);
+        }
+    }
+
+    /** out = x / sqrt(mean(x²) + eps) · weight, over {@code n} values. */
+    private void rmsNorm(float[] x, int xOff, float[] weight, float[] out, int outOff, int n) {
+        float mean = ops.sumOfSquares(x, xOff, n) / n;
+        float scale = (float) (1.0 / Math.sqrt(mean + c.rmsEps()));
+        ops.mulScaled(x, xOff, weight, 0, scale, out, outOff, n);
+    }
+
+    private void setRotation(InferenceState s, int position) {
+        for (int i = 0; i < ropeFrequencies.length; i++) {
+            double theta = position * ropeFrequencies[i];
+            s.cos[i] = (float) Math.cos(theta);
+            s.sin[i] = (float) Math.sin(theta);
+        }
+    }
+
+    /** Rotates the first ropeDim values of the head at {@code off}; the rest pass through. */
+    private void rotate(InferenceState s, float[] v, int off) {
+        int half = c.ropeDim() / 2;
+        boolean neox = c.architecture().rope() == RopeStyle.NEOX;
+        for (int i = 0; i < half; i++) {
+            int a = neox ? off + i : off + 2 * i;
+            int b = neox ? off + i + half : off + 2 * i + 1;
+            float x0 = v[a];
+            float x1 = v[b];
+            v[a] = x0 * s.cos[i] - x1 * s.sin[i];
+            v[b] = x0 * s.sin[i] + x1 * s.cos[i];
+        }
+    }
+}
