@@ -13,6 +13,7 @@ import dev.nabd.model.Transformer;
 import dev.nabd.sampling.SamplingParams;
 import dev.nabd.tokenizer.GgufTokenizers;
 import dev.nabd.tokenizer.Tokenizer;
+import dev.nabd.tokenizer.TokenizerException;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -73,7 +74,12 @@ public final class LanguageModel implements AutoCloseable {
         try {
             ModelConfig config = ModelConfig.from(file);
             ModelWeights weights = ModelWeights.bind(file, config);
-            Tokenizer tokenizer = GgufTokenizers.load(file.metadata());
+            Tokenizer tokenizer;
+            try {
+                tokenizer = GgufTokenizers.load(file.metadata());
+            } catch (TokenizerException e) {
+                throw new ModelException(path + ": " + e.getMessage());
+            }
             if (tokenizer.vocabSize() != config.vocabSize()) {
                 throw new ModelException(path + ": the tokenizer has " + tokenizer.vocabSize() + " tokens but the model "
                         + config.vocabSize());

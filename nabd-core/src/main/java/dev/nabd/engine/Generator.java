@@ -72,7 +72,7 @@ public final class Generator {
             }
             out[count++] = token;
             sampler.accept(token);
-            String text = decoder.push(token);
+            String text = decoder.accept(token);
             if (!text.isEmpty()) {
                 onText.accept(text);
             }

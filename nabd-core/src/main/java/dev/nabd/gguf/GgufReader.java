@@ -107,10 +107,10 @@ final class GgufReader {
         Map<String, GgufValue> kv = new LinkedHashMap<>();
         for (long i = 0; i < kvCount; i++) {
             String key = readString("metadata key #" + i);
-            GgufValueType type = readType("value type of '" + key + "'");
+            GgufValueType type = readType("value type of '" + shown(key) + "'");
             GgufValue value = readValue(type, key, 0);
             if (kv.put(key, value) != null) {
-                throw fail("duplicate metadata key '" + key + "'");
+                throw fail("duplicate metadata key '" + shown(key) + "'");
             }
         }
         GgufMetadata metadata = new GgufMetadata(name, kv);
@@ -144,8 +144,9 @@ final class GgufReader {
     }
 
     private GgufTensorInfo readTensorInfo(long index, int alignment, Set<String> names) {
-        String tname = readString("name of tensor #" + index);
-        if (!names.add(tname)) {
+        String name = readString("name of tensor #" + index);
+        String tname = shown(name);
+        if (!names.add(name)) {
             throw fail("duplicate tensor name '" + tname + "'");
         }
         need(4, "rank of tensor '" + tname + "'");
@@ -188,11 +189,11 @@ final class GgufReader {
         } catch (ArithmeticException e) {
             throw fail("tensor '" + tname + "' has an absurd byte size");
         }
-        return new GgufTensorInfo(tname, shape, type, offset);
+        return new GgufTensorInfo(name, shape, type, offset);
     }
 
     private GgufValue readValue(GgufValueType type, String key, int depth) {
-        String what = "value of '" + key + "'";
+        String what = "value of '" + shown(key) + "'";
         return switch (type) {
             case UINT8, INT8 -> { need(1, what); yield new GgufValue(type, seg.get(ValueLayout.JAVA_BYTE, pos++)); }
             case BOOL -> { need(1, what); yield new GgufValue(type, readBool(what)); }
@@ -214,7 +215,8 @@ final class GgufReader {
         return b == 1;
     }
 
-    private GgufArray readArray(String key, int depth) {
+    private GgufArray readArray(String rawKey, int depth) {
+        String key = shown(rawKey);
         if (depth > MAX_NESTING) {
             throw fail("array '" + key + "' is nested more than " + MAX_NESTING + " deep");
         }
@@ -287,7 +289,7 @@ final class GgufReader {
             case ARRAY -> {
                 GgufArray[] a = new GgufArray[n];
                 for (int i = 0; i < n; i++) {
-                    a[i] = readArray(key, depth + 1);
+                    a[i] = readArray(rawKey, depth + 1);
                 }
                 return new GgufArray(et, a);
             }
@@ -344,6 +346,19 @@ final class GgufReader {
 
     private GgufException fail(String message) {
         return new GgufException(name + ": " + message);
+    }
+
+    /**
+     * A name as it may appear in an error message: a corrupt file can make a "name" of megabytes of
+     * binary, so control characters are escaped and long names cut.
+     */
+    private static String shown(String name) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < name.length() && sb.length() < 80; i++) {
+            char c = name.charAt(i);
+            sb.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+        }
+        return sb.length() < 80 ? sb.toString() : sb + "… (" + name.length() + " chars)";
     }
 
     private static long alignUp(long x, int alignment) {

@@ -125,7 +125,7 @@ class GgufBadInputTest {
         // A string that claims to be longer than the file.
         ByteBuffer s = le(200);
         s.put(header(3, 0, 1));
-        s.putLong(1L << 50);
+        s.putLong(1L << 50).putLong(0).putLong(0);
         Path str = write("string.gguf", Arrays.copyOf(s.array(), s.position()));
         assertThatThrownBy(() -> GgufFile.open(str)).hasMessageContaining("claims").hasMessageContaining("bytes");
     }

@@ -126,4 +126,30 @@ class GgufRoundTripTest {
             assertThat(Files.mismatch(p, p2)).isEqualTo(-1L);
         }
     }
+
+    /** Offsets past 4 GiB: a sparse file whose second tensor starts after a 4 GiB first one. */
+    @Test
+    void tensorsBeyondFourGibibytesAreMapped() throws IOException {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(256).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0x46554747).putInt(3).putLong(2).putLong(0);
+        long bigElements = (1L << 30) + 8;                 // 4 GiB + 32 bytes of F32
+        b.putLong(3).put("big".getBytes()).putInt(1).putLong(bigElements).putInt(0).putLong(0);
+        long tailOffset = bigElements * 4;                  // already a multiple of 32
+        b.putLong(4).put("tail".getBytes()).putInt(1).putLong(8).putInt(0).putLong(tailOffset);
+        long dataOffset = (b.position() + 31) / 32 * 32;
+        Path p = dir.resolve("huge.gguf");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(p.toFile(), "rw")) {
+            f.write(b.array(), 0, b.position());
+            f.setLength(dataOffset + tailOffset + 32);       // sparse: nothing is written in between
+            f.seek(dataOffset + tailOffset);
+            f.write(GgufWriter.toLittleEndianBytes(new float[] {1, 2, 3, 4, 5, 6, 7, 8.5f}));
+        }
+        try (GgufFile g = GgufFile.open(p)) {
+            GgufTensorInfo tail = g.tensor("tail");
+            assertThat(g.dataOffset() + tail.offset()).isGreaterThan(1L << 32);
+            MemorySegment s = g.tensorData(tail);
+            assertThat(s.get(ValueLayout.JAVA_FLOAT_UNALIGNED, 28)).isEqualTo(8.5f);
+            assertThat(g.tensor("big").byteSize()).isEqualTo(bigElements * 4);
+        }
+    }
 }
