@@ -25,6 +25,22 @@ public interface Tokenizer {
      */
     byte[] tokenBytes(int id, boolean renderSpecial);
 
+    /**
+     * Copies what {@link #tokenBytes} returns into {@code dst} at {@code offset} without allocating (the
+     * implementations of this package override the default), as llama.cpp's {@code token_to_piece}.
+     *
+     * @return the number of bytes written, or, when {@code dst} has fewer than that many bytes left
+     *         after {@code offset}, minus the number needed (and nothing is written)
+     */
+    default int copyTokenBytes(int id, boolean renderSpecial, byte[] dst, int offset) {
+        byte[] bytes = tokenBytes(id, renderSpecial);
+        if (bytes.length > dst.length - offset) {
+            return -bytes.length;
+        }
+        System.arraycopy(bytes, 0, dst, offset, bytes.length);
+        return bytes.length;
+    }
+
     /** Decodes whole token sequences; invalid UTF-8 becomes U+FFFD. */
     String decode(int[] ids, boolean renderSpecial);
 
@@ -39,4 +55,18 @@ public interface Tokenizer {
 
     /** Whether generating {@code id} ends a turn (EOS, EOT, EOM and the like). */
     boolean isEndOfGeneration(int id);
+
+    /** Every id for which {@link #isEndOfGeneration} holds, ascending (a sampler's stop set). */
+    default int[] endOfGenerationIds() {
+        return java.util.stream.IntStream.range(0, vocabSize()).filter(this::isEndOfGeneration).toArray();
+    }
+
+    /**
+     * Whether {@code encode(text, true, ...)} puts BOS in front: a chat template that writes the BOS text
+     * itself should then be encoded with {@code addSpecial = false}, or the prompt starts with two.
+     */
+    default boolean addsBos() {
+        int[] ids = encode("", true, false);
+        return ids.length > 0 && ids[0] == bosId();
+    }
 }

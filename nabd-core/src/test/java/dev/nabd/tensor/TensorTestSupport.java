@@ -1,5 +1,7 @@
 package dev.nabd.tensor;
 
+import dev.nabd.testing.SharedData;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -13,11 +15,7 @@ final class TensorTestSupport {
 
     /** The shared golden data directory, {@code <projectRoot>/../shared/golden}. */
     static Path goldenDir() {
-        String root = System.getProperty("nabd.projectRoot");
-        Path projectRoot = root != null && !root.isBlank()
-                ? Path.of(root)
-                : Path.of("").toAbsolutePath().getParent();
-        return projectRoot.resolve("../shared/golden").normalize();
+        return SharedData.shared().resolve("golden");
     }
 
     /** {@code n} samples of N(mean, sigma²). */
