@@ -47,4 +47,24 @@ class LauncherIT {
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err()).isEqualTo("nabd: error: /nonexistent/model.gguf: no such file\n");
     }
+
+    /** Without the incubator module nabd still runs, and says loudly that it runs scalar code. */
+    @Test
+    void withoutTheVectorApiItWarnsAndStillWorks() throws Exception {
+        Path root = CliTest.root();
+        Path jar;
+        try (var jars = java.nio.file.Files.list(root.resolve("nabd-cli/target"))) {
+            jar = jars.filter(p -> p.getFileName().toString().matches("nabd-cli-.*\\.jar")).findFirst().orElseThrow();
+        }
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(java.toString(), "-Dnabd.home=" + root, "-jar", jar.toString(),
+                "run", "-p", "Once upon a time", "--temp", "0", "-n", "64").start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(err).isZero();
+        assertThat(out).isEqualTo(CliTest.P1_GREEDY + "\n");
+        assertThat(err).contains("scalar (no Vector API)").contains("WARNING: the Vector API is not available");
+    }
 }
