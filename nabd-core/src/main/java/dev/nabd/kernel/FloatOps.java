@@ -31,6 +31,13 @@ public interface FloatOps {
     /** y[yOff+i] += x[xOff+i]. */
     void add(float[] x, int xOff, float[] y, int yOff, int n);
 
+    /**
+     * The 4×4 block of dot products of rows {@code a[aOff + i·aStride ..]} (i &lt; 4) with rows
+     * {@code b[bOff + j·bStride ..]} (j &lt; 4), each {@code n} long: {@code out[4·i + j]}. The register-tiled
+     * core of a matrix product: every value loaded serves four multiply-adds.
+     */
+    void dot4x4(float[] a, int aOff, int aStride, float[] b, int bOff, int bStride, int n, float[] out);
+
     /** Number of float lanes processed per instruction (1 for the scalar implementation). */
     int lanes();
 

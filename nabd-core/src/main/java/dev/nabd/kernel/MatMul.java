@@ -1,8 +1,5 @@
 package dev.nabd.kernel;
 
-import dev.nabd.tensor.BlockCodec;
-import dev.nabd.tensor.BlockCodecs;
-import dev.nabd.tensor.GgmlType;
 import dev.nabd.tensor.Tensor;
 
 /**
@@ -10,17 +7,35 @@ import dev.nabd.tensor.Tensor;
  *
  * <p>Layout: W has {@code rows} rows of {@code cols} values; activations are {@code batch} rows of
  * {@code cols} floats at stride {@code xStride}; outputs are {@code batch} rows of {@code rows} floats at
- * stride {@code yStride}. Output rows (weight rows) are split in contiguous ranges over the thread team, so
- * each weight byte is read by one thread only and each thread writes its own columns of y.
+ * stride {@code yStride}. Weight rows are split in contiguous ranges over the thread team, so each weight
+ * byte is read by one thread and each thread writes its own columns of y. Several matrices that read
+ * the same activations (q, k, v; gate, up) go in one step, their rows laid end to end before splitting,
+ * so the team meets once instead of three times.
  *
- * <p>This is the exact "dequantised weights × float activations" path: a quantised weight row is decoded
- * once into a per-thread buffer and then dotted with every activation row of the batch, so prompt batches
- * decode each weight row once, not once per token. F32 weights are read directly from the mapping.
+ * <p>One token (decode) uses the fused dot product of the weight type, reading each weight byte once.
+ * A batch decodes each weight row once into a per-thread buffer and dots it with every activation row.
+ *
+ * <p>An instance is a reusable step description for one thread team; it is not thread-safe, and calling
+ * it allocates nothing.
  */
-public final class MatMul {
+public final class MatMul implements ThreadTeam.Task {
+    private static final int MAX_MATRICES = 3;
+
     private final ThreadTeam team;
     private final FloatOps ops;
-    private final float[][] rowBuffers;
+    private final float[][] rowBuffers;   // per thread: ROW_TILE decoded weight rows
+    private final float[][] tileOut;      // per thread: one 4×4 block of results
+    private static final int ROW_TILE = 4;
+    // The step being run: set by apply, read by the team.
+    private final Tensor[] ws = new Tensor[MAX_MATRICES];
+    private final RowOps[] kernels = new RowOps[MAX_MATRICES];
+    private final float[][] ys = new float[MAX_MATRICES][];
+    private final int[] yStrides = new int[MAX_MATRICES];
+    private int count;
+    private int totalRows;
+    private float[] x;
+    private int xStride;
+    private int batch;
 
     /**
      * @param maxCols the longest weight row this instance will multiply
@@ -28,7 +43,8 @@ public final class MatMul {
     public MatMul(ThreadTeam team, FloatOps ops, int maxCols) {
         this.team = team;
         this.ops = ops;
-        this.rowBuffers = new float[team.size()][maxCols];
+        this.rowBuffers = new float[team.size()][ROW_TILE * maxCols];
+        this.tileOut = new float[team.size()][16];
     }
 
     /** The thread team this instance splits work over. */
@@ -38,27 +54,96 @@ public final class MatMul {
 
     /** y[b][r] = Σ_c W[r][c]·x[b][c] for b &lt; batch, r &lt; W.rows(). */
     public void apply(Tensor w, float[] x, int xStride, float[] y, int yStride, int batch) {
-        int rows = w.rows();
-        team.run((index, size) -> rowRange(w, x, xStride, y, yStride, batch,
-                ThreadTeam.rangeStart(rows, index, size), ThreadTeam.rangeStart(rows, index + 1, size), rowBuffers[index]));
+        begin(x, xStride, batch);
+        add(w, y, yStride);
+        team.run(this);
     }
 
-    /** Like {@link #apply} for a single weight row range, run by the calling thread (used inside larger tasks). */
-    private void rowRange(Tensor w, float[] x, int xStride, float[] y, int yStride, int batch, int from, int to, float[] buf) {
+    /** Two products of the same activations in one step. */
+    public void apply(Tensor w1, float[] y1, int y1Stride, Tensor w2, float[] y2, int y2Stride,
+                      float[] x, int xStride, int batch) {
+        begin(x, xStride, batch);
+        add(w1, y1, y1Stride);
+        add(w2, y2, y2Stride);
+        team.run(this);
+    }
+
+    /** Three products of the same activations in one step. */
+    public void apply(Tensor w1, float[] y1, int y1Stride, Tensor w2, float[] y2, int y2Stride,
+                      Tensor w3, float[] y3, int y3Stride, float[] x, int xStride, int batch) {
+        begin(x, xStride, batch);
+        add(w1, y1, y1Stride);
+        add(w2, y2, y2Stride);
+        add(w3, y3, y3Stride);
+        team.run(this);
+    }
+
+    private void begin(float[] x, int xStride, int batch) {
+        this.x = x;
+        this.xStride = xStride;
+        this.batch = batch;
+        this.count = 0;
+        this.totalRows = 0;
+    }
+
+    private void add(Tensor w, float[] y, int yStride) {
+        ws[count] = w;
+        kernels[count] = RowOpsProvider.of(w.type());
+        ys[count] = y;
+        yStrides[count] = yStride;
+        count++;
+        totalRows += w.rows();
+    }
+
+    @Override
+    public void run(int index, int size) {
+        int from = ThreadTeam.rangeStart(totalRows, index, size);
+        int to = ThreadTeam.rangeStart(totalRows, index + 1, size);
+        int base = 0;
+        for (int m = 0; m < count && base < to; m++) {
+            int rows = ws[m].rows();
+            int lo = Math.max(from, base) - base;
+            int hi = Math.min(to, base + rows) - base;
+            if (lo < hi) {
+                rowRange(ws[m], kernels[m], ys[m], yStrides[m], lo, hi, rowBuffers[index], tileOut[index]);
+            }
+            base += rows;
+        }
+    }
+
+    private void rowRange(Tensor w, RowOps k, float[] y, int yStride, int from, int to, float[] buf, float[] tile) {
         int cols = w.cols();
         long rowBytes = w.rowBytes();
-        if (w.type() == GgmlType.F32) {
+        if (batch == 1) {
             for (int r = from; r < to; r++) {
-                long off = r * rowBytes;
-                for (int b = 0; b < batch; b++) {
-                    y[b * yStride + r] = ops.dot(w.data(), off, x, b * xStride, cols);
-                }
+                y[r] = k.dot(w.data(), r * rowBytes, x, 0, cols);
             }
             return;
         }
-        BlockCodec codec = BlockCodecs.of(w.type());
-        for (int r = from; r < to; r++) {
-            codec.dequantize(w.data(), r * rowBytes, buf, 0, cols);
+        // A batch: decode ROW_TILE weight rows once, then multiply them with the tokens four at a time,
+        // so every weight and activation value loaded serves four multiply-adds.
+        int r = from;
+        for (; r + ROW_TILE <= to; r += ROW_TILE) {
+            for (int i = 0; i < ROW_TILE; i++) {
+                k.dequantize(w.data(), (r + i) * rowBytes, buf, i * cols, cols);
+            }
+            int b = 0;
+            for (; b + 4 <= batch; b += 4) {
+                ops.dot4x4(buf, 0, cols, x, b * xStride, xStride, cols, tile);
+                for (int i = 0; i < 4; i++) {
+                    for (int j = 0; j < 4; j++) {
+                        y[(b + j) * yStride + r + i] = tile[4 * i + j];
+                    }
+                }
+            }
+            for (; b < batch; b++) {
+                for (int i = 0; i < ROW_TILE; i++) {
+                    y[b * yStride + r + i] = ops.dot(buf, i * cols, x, b * xStride, cols);
+                }
+            }
+        }
+        for (; r < to; r++) {
+            k.dequantize(w.data(), r * rowBytes, buf, 0, cols);
             for (int b = 0; b < batch; b++) {
                 y[b * yStride + r] = ops.dot(buf, 0, x, b * xStride, cols);
             }

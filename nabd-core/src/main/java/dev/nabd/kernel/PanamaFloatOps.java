@@ -111,6 +111,68 @@ final class PanamaFloatOps implements FloatOps {
     }
 
     @Override
+    public void dot4x4(float[] a, int aOff, int aStride, float[] b, int bOff, int bStride, int n, float[] out) {
+        // 16 accumulators + 8 operands fit the 32 vector registers of AVX-512 (C2 keeps them in registers
+        // as long as nothing escapes). Tail values, if n is not a multiple of the width, are done scalar.
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c03 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S), c13 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S), c23 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S), c33 = FloatVector.zero(S);
+        int a0 = aOff, a1 = aOff + aStride, a2 = aOff + 2 * aStride, a3 = aOff + 3 * aStride;
+        int b0 = bOff, b1 = bOff + bStride, b2 = bOff + 2 * bStride, b3 = bOff + 3 * bStride;
+        int k = 0;
+        for (int bound = S.loopBound(n); k < bound; k += L) {
+            FloatVector x0 = FloatVector.fromArray(S, b, b0 + k);
+            FloatVector x1 = FloatVector.fromArray(S, b, b1 + k);
+            FloatVector x2 = FloatVector.fromArray(S, b, b2 + k);
+            FloatVector x3 = FloatVector.fromArray(S, b, b3 + k);
+            FloatVector w = FloatVector.fromArray(S, a, a0 + k);
+            c00 = w.fma(x0, c00);
+            c01 = w.fma(x1, c01);
+            c02 = w.fma(x2, c02);
+            c03 = w.fma(x3, c03);
+            w = FloatVector.fromArray(S, a, a1 + k);
+            c10 = w.fma(x0, c10);
+            c11 = w.fma(x1, c11);
+            c12 = w.fma(x2, c12);
+            c13 = w.fma(x3, c13);
+            w = FloatVector.fromArray(S, a, a2 + k);
+            c20 = w.fma(x0, c20);
+            c21 = w.fma(x1, c21);
+            c22 = w.fma(x2, c22);
+            c23 = w.fma(x3, c23);
+            w = FloatVector.fromArray(S, a, a3 + k);
+            c30 = w.fma(x0, c30);
+            c31 = w.fma(x1, c31);
+            c32 = w.fma(x2, c32);
+            c33 = w.fma(x3, c33);
+        }
+        out[0] = c00.reduceLanes(VectorOperators.ADD);
+        out[1] = c01.reduceLanes(VectorOperators.ADD);
+        out[2] = c02.reduceLanes(VectorOperators.ADD);
+        out[3] = c03.reduceLanes(VectorOperators.ADD);
+        out[4] = c10.reduceLanes(VectorOperators.ADD);
+        out[5] = c11.reduceLanes(VectorOperators.ADD);
+        out[6] = c12.reduceLanes(VectorOperators.ADD);
+        out[7] = c13.reduceLanes(VectorOperators.ADD);
+        out[8] = c20.reduceLanes(VectorOperators.ADD);
+        out[9] = c21.reduceLanes(VectorOperators.ADD);
+        out[10] = c22.reduceLanes(VectorOperators.ADD);
+        out[11] = c23.reduceLanes(VectorOperators.ADD);
+        out[12] = c30.reduceLanes(VectorOperators.ADD);
+        out[13] = c31.reduceLanes(VectorOperators.ADD);
+        out[14] = c32.reduceLanes(VectorOperators.ADD);
+        out[15] = c33.reduceLanes(VectorOperators.ADD);
+        for (; k < n; k++) {
+            for (int i = 0; i < 4; i++) {
+                for (int j = 0; j < 4; j++) {
+                    out[4 * i + j] += a[aOff + i * aStride + k] * b[bOff + j * bStride + k];
+                }
+            }
+        }
+    }
+
+    @Override
     public int lanes() {
         return L;
     }

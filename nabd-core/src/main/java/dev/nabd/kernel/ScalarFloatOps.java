@@ -64,6 +64,15 @@ final class ScalarFloatOps implements FloatOps {
     }
 
     @Override
+    public void dot4x4(float[] a, int aOff, int aStride, float[] b, int bOff, int bStride, int n, float[] out) {
+        for (int i = 0; i < 4; i++) {
+            for (int j = 0; j < 4; j++) {
+                out[4 * i + j] = dot(a, aOff + i * aStride, b, bOff + j * bStride, n);
+            }
+        }
+    }
+
+    @Override
     public int lanes() {
         return 1;
     }

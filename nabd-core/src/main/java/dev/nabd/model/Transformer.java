@@ -113,9 +113,7 @@ public final class Transformer {
         for (int b = 0; b < n; b++) {
             rmsNorm(s.x, b * dim, lw.attnNorm(), s.xb, b * dim, dim);
         }
-        mm.apply(lw.wq(), s.xb, dim, s.q, qDim, n);
-        mm.apply(lw.wk(), s.xb, dim, s.k, kvDim, n);
-        mm.apply(lw.wv(), s.xb, dim, s.v, vDim, n);
+        mm.apply(lw.wq(), s.q, qDim, lw.wk(), s.k, kvDim, lw.wv(), s.v, vDim, s.xb, dim, n);
         for (int b = 0; b < n; b++) {
             if (lw.bq() != null) {
                 ops.add(lw.bq(), 0, s.q, b * qDim, qDim);
@@ -193,8 +191,7 @@ public final class Transformer {
         for (int b = 0; b < n; b++) {
             rmsNorm(s.x, b * dim, lw.ffnNorm(), s.xb, b * dim, dim);
         }
-        mm.apply(lw.gate(), s.xb, dim, s.gate, ffn, n);
-        mm.apply(lw.up(), s.xb, dim, s.up, ffn, n);
+        mm.apply(lw.gate(), s.gate, ffn, lw.up(), s.up, ffn, s.xb, dim, n);
         for (int i = 0, end = n * ffn; i < end; i++) {
             float g = s.gate[i];
             s.gate[i] = g / (1f + (float) Math.exp(-g)) * s.up[i];

@@ -1,0 +1,297 @@
+package dev.nabd.kernel;
+
+import dev.nabd.tensor.GgmlType;
+import dev.nabd.tensor.KScales;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * The Vector API row kernels, one per weight type that matters for speed, all written against one float
+ * species {@link #F} (the machine's preferred width) and the byte/short species with the same lane count,
+ * so the same code serves AVX2, AVX-512 and NEON. Loaded only through {@link RowOpsProvider}.
+ *
+ * <p>Each kernel decodes {@code L} weights into a float vector in registers (sign-extend or unpack
+ * nibbles, convert, apply the block scale) and either fuses them into a dot product with the activations
+ * or stores them. The block layouts are documented on the codecs in {@code dev.nabd.tensor}.
+ */
+final class PanamaRows {
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final int L = F.length();
+    static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
+    static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
+    static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
+
+    private PanamaRows() {
+    }
+
+    /**
+     * The kernel for {@code type}, or {@code null} when this width cannot serve it (blocks of 16 and 32
+     * values need at most 16 lanes) or no vector kernel exists for the type.
+     */
+    static RowOps of(GgmlType type) {
+        if (L < 4 || L > 16) {
+            return null;
+        }
+        return switch (type) {
+            case F16 -> new Half(false);
+            case BF16 -> new Half(true);
+            case Q8_0 -> new Q8_0();
+            case Q4_0 -> new Q4_0();
+            case Q4_K -> new Q4_K();
+            case Q6_K -> new Q6_K();
+            default -> null;
+        };
+    }
+
+    static float f16(MemorySegment w, long off) {
+        return Float.float16ToFloat(w.get(F16, off));
+    }
+
+    static ByteVector bytes(MemorySegment w, long off) {
+        return ByteVector.fromMemorySegment(B, w, off, LE);
+    }
+
+    /** Signed bytes to floats. */
+    static FloatVector toFloat(ByteVector v) {
+        return (FloatVector) v.convertShape(VectorOperators.B2F, F, 0);
+    }
+
+    /** The low nibbles, 0..15. */
+    static ByteVector low(ByteVector v) {
+        return v.and((byte) 0x0F);
+    }
+
+    /** The high nibbles, 0..15. */
+    static ByteVector high(ByteVector v) {
+        return v.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F);
+    }
+
+    /** F16 (IEEE half) or BF16 rows: the bits are widened to floats in registers. */
+    static final class Half implements RowOps {
+        private final boolean brain;
+
+        Half(boolean brain) {
+            this.brain = brain;
+        }
+
+        /**
+         * L half-precision values at {@code off} as floats. BF16 is the top half of an F32. For F16 the
+         * magnitude bits shifted into F32 position and scaled by 2^112 re-bias the exponent, which is exact
+         * for normal and subnormal halves alike (infinities and NaNs do not occur in weights).
+         */
+        private FloatVector load(MemorySegment w, long off) {
+            IntVector h = (IntVector) ShortVector.fromMemorySegment(S, w, off, LE).convertShape(VectorOperators.S2I, I, 0);
+            if (brain) {
+                return h.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            }
+            FloatVector magnitude = h.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f);
+            return magnitude.reinterpretAsInts().or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+        }
+
+        @Override
+        public float dot(MemorySegment w, long off, float[] x, int xOff, int n) {
+            FloatVector acc = FloatVector.zero(F);
+            for (int i = 0; i < n; i += L) {
+                acc = load(w, off + 2L * i).fma(FloatVector.fromArray(F, x, xOff + i), acc);
+            }
+            return acc.reduceLanes(VectorOperators.ADD);
+        }
+
+        @Override
+        public void dequantize(MemorySegment w, long off, float[] out, int outOff, int n) {
+            for (int i = 0; i < n; i += L) {
+                load(w, off + 2L * i).intoArray(out, outOff + i);
+            }
+        }
+    }
+
+    /** Q8_0: 34-byte blocks, fp16 scale then 32 signed bytes. */
+    static final class Q8_0 implements RowOps {
+        @Override
+        public float dot(MemorySegment w, long off, float[] x, int xOff, int n) {
+            FloatVector acc = FloatVector.zero(F);
+            for (int b = 0; b < n / 32; b++) {
+                long blk = off + 34L * b;
+                int xb = xOff + 32 * b;
+                FloatVector sum = FloatVector.zero(F);
+                for (int j = 0; j < 32; j += L) {
+                    sum = toFloat(bytes(w, blk + 2 + j)).fma(FloatVector.fromArray(F, x, xb + j), sum);
+                }
+                acc = sum.fma(FloatVector.broadcast(F, f16(w, blk)), acc);
+            }
+            return acc.reduceLanes(VectorOperators.ADD);
+        }
+
+        @Override
+        public void dequantize(MemorySegment w, long off, float[] out, int outOff, int n) {
+            for (int b = 0; b < n / 32; b++) {
+                long blk = off + 34L * b;
+                float d = f16(w, blk);
+                for (int j = 0; j < 32; j += L) {
+                    toFloat(bytes(w, blk + 2 + j)).mul(d).intoArray(out, outOff + 32 * b + j);
+                }
+            }
+        }
+    }
+
+    /** Q4_0: 18-byte blocks, fp16 scale then 16 bytes: value j is the low nibble of byte j, value j+16 its high nibble, minus 8. */
+    static final class Q4_0 implements RowOps {
+        @Override
+        public float dot(MemorySegment w, long off, float[] x, int xOff, int n) {
+            FloatVector acc = FloatVector.zero(F);
+            for (int b = 0; b < n / 32; b++) {
+                long blk = off + 18L * b;
+                int xb = xOff + 32 * b;
+                FloatVector sum = FloatVector.zero(F);
+                for (int j = 0; j < 16; j += L) {
+                    ByteVector v = bytes(w, blk + 2 + j);
+                    sum = toFloat(low(v).sub((byte) 8)).fma(FloatVector.fromArray(F, x, xb + j), sum);
+                    sum = toFloat(high(v).sub((byte) 8)).fma(FloatVector.fromArray(F, x, xb + 16 + j), sum);
+                }
+                acc = sum.fma(FloatVector.broadcast(F, f16(w, blk)), acc);
+            }
+            return acc.reduceLanes(VectorOperators.ADD);
+        }
+
+        @Override
+        public void dequantize(MemorySegment w, long off, float[] out, int outOff, int n) {
+            for (int b = 0; b < n / 32; b++) {
+                long blk = off + 18L * b;
+                float d = f16(w, blk);
+                for (int j = 0; j < 16; j += L) {
+                    ByteVector v = bytes(w, blk + 2 + j);
+                    toFloat(low(v).sub((byte) 8)).mul(d).intoArray(out, outOff + 32 * b + j);
+                    toFloat(high(v).sub((byte) 8)).mul(d).intoArray(out, outOff + 32 * b + 16 + j);
+                }
+            }
+        }
+    }
+
+    /**
+     * Q4_K: 144-byte super-blocks of 256 values: fp16 d and dmin, 12 bytes of 6-bit scales and mins, 128
+     * bytes of nibbles. Sub-blocks 2g and 2g+1 share the 32 bytes at 16 + 32g (low and high nibbles);
+     * value = d·scale·q − dmin·min.
+     */
+    static final class Q4_K implements RowOps {
+        @Override
+        public float dot(MemorySegment w, long off, float[] x, int xOff, int n) {
+            FloatVector acc = FloatVector.zero(F);
+            for (int b = 0; b < n / 256; b++) {
+                long blk = off + 144L * b;
+                float d = f16(w, blk);
+                float dmin = f16(w, blk + 2);
+                for (int g = 0; g < 4; g++) {
+                    FloatVector dLo = FloatVector.broadcast(F, d * KScales.scaleK4(w, blk + 4, 2 * g));
+                    FloatVector mLo = FloatVector.broadcast(F, -dmin * KScales.minK4(w, blk + 4, 2 * g));
+                    FloatVector dHi = FloatVector.broadcast(F, d * KScales.scaleK4(w, blk + 4, 2 * g + 1));
+                    FloatVector mHi = FloatVector.broadcast(F, -dmin * KScales.minK4(w, blk + 4, 2 * g + 1));
+                    int xs = xOff + 256 * b + 64 * g;
+                    for (int j = 0; j < 32; j += L) {
+                        ByteVector v = bytes(w, blk + 16 + 32L * g + j);
+                        acc = toFloat(low(v)).fma(dLo, mLo).fma(FloatVector.fromArray(F, x, xs + j), acc);
+                        acc = toFloat(high(v)).fma(dHi, mHi).fma(FloatVector.fromArray(F, x, xs + 32 + j), acc);
+                    }
+                }
+            }
+            return acc.reduceLanes(VectorOperators.ADD);
+        }
+
+        @Override
+        public void dequantize(MemorySegment w, long off, float[] out, int outOff, int n) {
+            for (int b = 0; b < n / 256; b++) {
+                long blk = off + 144L * b;
+                float d = f16(w, blk);
+                float dmin = f16(w, blk + 2);
+                for (int g = 0; g < 4; g++) {
+                    FloatVector dLo = FloatVector.broadcast(F, d * KScales.scaleK4(w, blk + 4, 2 * g));
+                    FloatVector mLo = FloatVector.broadcast(F, -dmin * KScales.minK4(w, blk + 4, 2 * g));
+                    FloatVector dHi = FloatVector.broadcast(F, d * KScales.scaleK4(w, blk + 4, 2 * g + 1));
+                    FloatVector mHi = FloatVector.broadcast(F, -dmin * KScales.minK4(w, blk + 4, 2 * g + 1));
+                    int ys = outOff + 256 * b + 64 * g;
+                    for (int j = 0; j < 32; j += L) {
+                        ByteVector v = bytes(w, blk + 16 + 32L * g + j);
+                        toFloat(low(v)).fma(dLo, mLo).intoArray(out, ys + j);
+                        toFloat(high(v)).fma(dHi, mHi).intoArray(out, ys + 32 + j);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Q6_K: 210-byte super-blocks of 256 values: 128 bytes of low nibbles (ql), 64 bytes of 2-bit high
+     * parts (qh), 16 signed 8-bit scales, fp16 d. In each half of 128 values, byte l of ql (and l+32) and
+     * byte l of qh give values l, l+32, l+64, l+96: q = (nibble | 2 bits << 4) − 32, scaled by
+     * d·scale[l/16 + 2k] for the k-th of the four.
+     */
+    static final class Q6_K implements RowOps {
+        private static ByteVector six(ByteVector nibble, ByteVector qh, int shift) {
+            return nibble.or(qh.lanewise(VectorOperators.LSHR, shift).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
+        }
+
+        @Override
+        public float dot(MemorySegment w, long off, float[] x, int xOff, int n) {
+            FloatVector acc = FloatVector.zero(F);
+            for (int b = 0; b < n / 256; b++) {
+                long blk = off + 210L * b;
+                float d = f16(w, blk + 208);
+                for (int half = 0; half < 2; half++) {
+                    long ql = blk + 64L * half;
+                    long qh = blk + 128 + 32L * half;
+                    long sc = blk + 192 + 8L * half;
+                    int y = xOff + 256 * b + 128 * half;
+                    for (int l = 0; l < 32; l += L) {
+                        int is = l / 16;
+                        ByteVector a = bytes(w, ql + l);
+                        ByteVector c = bytes(w, ql + 32 + l);
+                        ByteVector h = bytes(w, qh + l);
+                        acc = toFloat(six(low(a), h, 0)).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + is))
+                                .fma(FloatVector.fromArray(F, x, y + l), acc);
+                        acc = toFloat(six(low(c), h, 2)).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + is + 2))
+                                .fma(FloatVector.fromArray(F, x, y + 32 + l), acc);
+                        acc = toFloat(six(high(a), h, 4)).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + is + 4))
+                                .fma(FloatVector.fromArray(F, x, y + 64 + l), acc);
+                        acc = toFloat(six(high(c), h, 6)).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + is + 6))
+                                .fma(FloatVector.fromArray(F, x, y + 96 + l), acc);
+                    }
+                }
+            }
+            return acc.reduceLanes(VectorOperators.ADD);
+        }
+
+        @Override
+        public void dequantize(MemorySegment w, long off, float[] out, int outOff, int n) {
+            for (int b = 0; b < n / 256; b++) {
+                long blk = off + 210L * b;
+                float d = f16(w, blk + 208);
+                for (int half = 0; half < 2; half++) {
+                    long ql = blk + 64L * half;
+                    long qh = blk + 128 + 32L * half;
+                    long sc = blk + 192 + 8L * half;
+                    int y = outOff + 256 * b + 128 * half;
+                    for (int l = 0; l < 32; l += L) {
+                        int is = l / 16;
+                        ByteVector a = bytes(w, ql + l);
+                        ByteVector c = bytes(w, ql + 32 + l);
+                        ByteVector h = bytes(w, qh + l);
+                        toFloat(six(low(a), h, 0)).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + is)).intoArray(out, y + l);
+                        toFloat(six(low(c), h, 2)).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + is + 2)).intoArray(out, y + 32 + l);
+                        toFloat(six(high(a), h, 4)).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + is + 4)).intoArray(out, y + 64 + l);
+                        toFloat(six(high(c), h, 6)).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + is + 6)).intoArray(out, y + 96 + l);
+                    }
+                }
+            }
+        }
+    }
+}

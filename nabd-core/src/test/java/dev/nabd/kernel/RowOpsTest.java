@@ -1,0 +1,69 @@
+package dev.nabd.kernel;
+
+import dev.nabd.tensor.BlockCodecs;
+import dev.nabd.tensor.GgmlType;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every row kernel in use (the Vector API ones where available) against the codec's dequantisation and
+ * a double-precision dot product: the decoded row bit for bit (up to the single rounding of a fused
+ * multiply-add), the dot product to float accuracy.
+ */
+class RowOpsTest {
+    private static final GgmlType[] TYPES = {GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0,
+            GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K,
+            GgmlType.Q6_K};
+
+    static List<Arguments> cases() {
+        List<Arguments> out = new ArrayList<>();
+        for (GgmlType t : TYPES) {
+            for (int seed = 0; seed < 8; seed++) {
+                out.add(Arguments.of(t, seed));
+            }
+        }
+        return out;
+    }
+
+    @ParameterizedTest(name = "{0} seed={1}")
+    @MethodSource("cases")
+    void kernelsAgreeWithTheCodec(GgmlType type, int seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        int n = 256 * (1 + r.nextInt(4));
+        float[] values = new float[n];
+        float[] x = new float[n + 7];
+        for (int i = 0; i < n; i++) {
+            values[i] = (float) (r.nextGaussian() * (seed % 2 == 0 ? 0.05 : 3.0));
+        }
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        // Two rows, read at an odd offset, so the kernel must use the row offset it is given.
+        int rowBytes = (int) type.bytesFor(n);
+        MemorySegment seg = MemorySegment.ofArray(new byte[1 + 2 * rowBytes]);
+        BlockCodecs.of(type).quantize(values, 0, seg, 1 + rowBytes, n);
+
+        float[] expected = new float[n];
+        BlockCodecs.of(type).dequantize(seg, 1 + rowBytes, expected, 0, n);
+        RowOps k = RowOpsProvider.of(type);
+        float[] decoded = new float[n + 5];
+        k.dequantize(seg, 1 + rowBytes, decoded, 5, n);
+        double exact = 0;
+        double magnitude = 0;
+        for (int i = 0; i < n; i++) {
+            assertThat(decoded[5 + i]).as("value %d", i).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(Math.ulp(expected[i]) * 2 + 1e-30f));
+            exact += (double) expected[i] * x[3 + i];
+            magnitude += Math.abs((double) expected[i] * x[3 + i]);
+        }
+        float dot = k.dot(seg, 1 + rowBytes, x, 3, n);
+        assertThat((double) dot).isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-5 * magnitude + 1e-6));
+    }
+}
