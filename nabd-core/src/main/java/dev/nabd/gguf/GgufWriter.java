@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Writes GGUF files (version 3 by default, or 2): metadata in insertion order, then the tensor directory,
@@ -30,7 +31,8 @@ public final class GgufWriter {
     private final List<PendingTensor> tensors = new ArrayList<>();
     private int version = 3;
 
-    private record PendingTensor(String name, long[] shape, GgmlType type, MemorySegment data) {
+    /** A tensor to write; its bytes are produced only when the writer reaches it, so a large model never sits in memory whole. */
+    private record PendingTensor(String name, long[] shape, GgmlType type, long byteSize, Supplier<MemorySegment> data) {
     }
 
     /** Sets the format version: 2 or 3 (they differ only in the version number this writer stores). */
@@ -80,6 +82,14 @@ public final class GgufWriter {
      * @param shape ggml dimensions, row length first
      */
     public GgufWriter addTensor(String name, GgmlType type, long[] shape, MemorySegment data) {
+        return addTensor(name, type, shape, data.byteSize(), () -> data);
+    }
+
+    /**
+     * Adds a tensor whose bytes ({@code byteSize} of them, already encoded in {@code type}) are produced
+     * by {@code data} when the file is written.
+     */
+    public GgufWriter addTensor(String name, GgmlType type, long[] shape, long byteSize, Supplier<MemorySegment> data) {
         long elements = 1;
         for (long d : shape) {
             elements = Math.multiplyExact(elements, d);
@@ -88,11 +98,11 @@ public final class GgufWriter {
         if (bytes < 0 || shape[0] % type.blockSize() != 0) {
             throw new IllegalArgumentException(name + ": rows of " + shape[0] + " values do not fit " + type + " blocks of " + type.blockSize());
         }
-        if (data.byteSize() != bytes) {
+        if (byteSize != bytes) {
             throw new IllegalArgumentException(name + ": " + type + " " + java.util.Arrays.toString(shape) + " needs "
-                    + bytes + " bytes, got " + data.byteSize());
+                    + bytes + " bytes, got " + byteSize);
         }
-        tensors.add(new PendingTensor(name, shape.clone(), type, data));
+        tensors.add(new PendingTensor(name, shape.clone(), type, byteSize, data));
         return this;
     }
 
@@ -124,7 +134,7 @@ public final class GgufWriter {
             for (int i = 0; i < tensors.size(); i++) {
                 PendingTensor t = tensors.get(i);
                 offsets[i] = offset;
-                offset = alignUp(offset + t.data.byteSize(), alignment);
+                offset = alignUp(offset + t.byteSize, alignment);
                 out.string(t.name);
                 out.u32(t.shape.length);
                 for (long d : t.shape) {
@@ -138,7 +148,11 @@ public final class GgufWriter {
             for (int i = 0; i < tensors.size(); i++) {
                 PendingTensor t = tensors.get(i);
                 out.zeros(dataStart + offsets[i] - out.count);
-                out.segment(t.data);
+                MemorySegment bytes = t.data.get();
+                if (bytes.byteSize() != t.byteSize) {
+                    throw new IllegalStateException(t.name + ": produced " + bytes.byteSize() + " bytes instead of " + t.byteSize);
+                }
+                out.segment(bytes);
             }
             if (!tensors.isEmpty()) {
                 out.pad(alignment);

@@ -47,7 +47,10 @@ final class PanamaRows {
             case F16 -> new Half(false);
             case BF16 -> new Half(true);
             case Q8_0 -> new Q8_0();
-            case Q4_0 -> new Q4_0();
+            case Q4_0 -> new Legacy(false, false);
+            case Q4_1 -> new Legacy(true, false);
+            case Q5_0 -> new Legacy(false, true);
+            case Q5_1 -> new Legacy(true, true);
             case Q4_K -> new Q4_K();
             case Q6_K -> new Q6_K();
             default -> null;
@@ -145,21 +148,62 @@ final class PanamaRows {
         }
     }
 
-    /** Q4_0: 18-byte blocks, fp16 scale then 16 bytes: value j is the low nibble of byte j, value j+16 its high nibble, minus 8. */
-    static final class Q4_0 implements RowOps {
+    /**
+     * The 32-value block types Q4_0, Q4_1, Q5_0 and Q5_1: fp16 d, for _1 an fp16 min m, for Q5 a
+     * little-endian u32 of fifth bits, then 16 bytes whose low nibbles are values 0..15 and high nibbles
+     * values 16..31. value = d·(q − bias) + m, with bias 8 (Q4_0), 16 (Q5_0) or 0 (the _1 types, which add m).
+     * The dot product sums q·x (and x, for the min) per block and applies d (and m) once per block.
+     */
+    static final class Legacy implements RowOps {
+        private static final IntVector IOTA = IntVector.zero(I).addIndex(1);
+        private final int blockBytes;
+        private final int qsOffset;
+        private final boolean hasMin;
+        private final boolean fiveBits;
+        private final FloatVector bias;
+
+        Legacy(boolean hasMin, boolean fiveBits) {
+            this.hasMin = hasMin;
+            this.fiveBits = fiveBits;
+            this.blockBytes = 2 + (hasMin ? 2 : 0) + (fiveBits ? 4 : 0) + 16;
+            this.qsOffset = blockBytes - 16;
+            this.bias = FloatVector.broadcast(F, hasMin ? 0 : fiveBits ? 16 : 8);
+        }
+
+        /** The L quants starting at value {@code first} (0 or 16, plus j) of the block, as floats without bias. */
+        private FloatVector quants(MemorySegment w, long blk, int j, boolean highHalf) {
+            ByteVector v = bytes(w, blk + qsOffset + j);
+            FloatVector q = toFloat(highHalf ? high(v) : low(v));
+            if (fiveBits) {
+                int qh = w.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE), blk + (hasMin ? 4 : 2));
+                IntVector bits = IntVector.broadcast(I, qh).lanewise(VectorOperators.LSHR, IOTA.add(j + (highHalf ? 16 : 0)))
+                        .and(1).lanewise(VectorOperators.LSHL, 4);
+                q = q.add((FloatVector) bits.convertShape(VectorOperators.I2F, F, 0));
+            }
+            return q;
+        }
+
         @Override
         public float dot(MemorySegment w, long off, float[] x, int xOff, int n) {
             FloatVector acc = FloatVector.zero(F);
             for (int b = 0; b < n / 32; b++) {
-                long blk = off + 18L * b;
+                long blk = off + (long) blockBytes * b;
                 int xb = xOff + 32 * b;
-                FloatVector sum = FloatVector.zero(F);
+                FloatVector qx = FloatVector.zero(F);
+                FloatVector sx = FloatVector.zero(F);
                 for (int j = 0; j < 16; j += L) {
-                    ByteVector v = bytes(w, blk + 2 + j);
-                    sum = toFloat(low(v).sub((byte) 8)).fma(FloatVector.fromArray(F, x, xb + j), sum);
-                    sum = toFloat(high(v).sub((byte) 8)).fma(FloatVector.fromArray(F, x, xb + 16 + j), sum);
+                    FloatVector xLo = FloatVector.fromArray(F, x, xb + j);
+                    FloatVector xHi = FloatVector.fromArray(F, x, xb + 16 + j);
+                    qx = quants(w, blk, j, false).sub(bias).fma(xLo, qx);
+                    qx = quants(w, blk, j, true).sub(bias).fma(xHi, qx);
+                    if (hasMin) {
+                        sx = sx.add(xLo).add(xHi);
+                    }
                 }
-                acc = sum.fma(FloatVector.broadcast(F, f16(w, blk)), acc);
+                acc = qx.fma(FloatVector.broadcast(F, f16(w, blk)), acc);
+                if (hasMin) {
+                    acc = sx.fma(FloatVector.broadcast(F, f16(w, blk + 2)), acc);
+                }
             }
             return acc.reduceLanes(VectorOperators.ADD);
         }
@@ -167,12 +211,12 @@ final class PanamaRows {
         @Override
         public void dequantize(MemorySegment w, long off, float[] out, int outOff, int n) {
             for (int b = 0; b < n / 32; b++) {
-                long blk = off + 18L * b;
-                float d = f16(w, blk);
+                long blk = off + (long) blockBytes * b;
+                FloatVector d = FloatVector.broadcast(F, f16(w, blk));
+                FloatVector m = hasMin ? FloatVector.broadcast(F, f16(w, blk + 2)) : d.mul(bias).neg();
                 for (int j = 0; j < 16; j += L) {
-                    ByteVector v = bytes(w, blk + 2 + j);
-                    toFloat(low(v).sub((byte) 8)).mul(d).intoArray(out, outOff + 32 * b + j);
-                    toFloat(high(v).sub((byte) 8)).mul(d).intoArray(out, outOff + 32 * b + 16 + j);
+                    quants(w, blk, j, false).fma(d, m).intoArray(out, outOff + 32 * b + j);
+                    quants(w, blk, j, true).fma(d, m).intoArray(out, outOff + 32 * b + 16 + j);
                 }
             }
         }

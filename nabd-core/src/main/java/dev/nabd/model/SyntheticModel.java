@@ -34,26 +34,34 @@ import java.util.SplittableRandom;
  * @param vocabSize token ids
  * @param contextLength trained context to record
  * @param tiedEmbeddings omit {@code output.weight}
- * @param matrixType type of the projection matrices
- * @param embeddingType type of the token embedding (and output) matrix
+ * @param fileType the quantisation scheme, which gives each matrix its type as llama-quantize would
+ * @param ropeBase RoPE frequency base
  * @param seed random seed: the same spec writes the same bytes
  * @param tokenizer tokenizer metadata to copy, or {@code null} for the built-in byte vocabulary
  */
 public record SyntheticModel(Architecture architecture, int dim, int layers, int heads, int kvHeads, int headDim,
                              int ffnDim, int vocabSize, int contextLength, boolean tiedEmbeddings,
-                             GgmlType matrixType, GgmlType embeddingType, long seed, GgufMetadata tokenizer) {
+                             FileType fileType, float ropeBase, long seed, GgufMetadata tokenizer) {
 
-    /** A small model of {@code architecture}, all matrices in {@code type}, with the byte vocabulary. */
+    /**
+     * Rows drawn at random per matrix; larger matrices repeat them. Speed does not depend on the values,
+     * and quantising a multi-gigabyte model row by row would take minutes.
+     */
+    private static final int DISTINCT_ROWS = 256;
+
+    /** A small model of {@code architecture}, every matrix in {@code type}, with the byte vocabulary. */
     public static SyntheticModel small(Architecture architecture, GgmlType type, long seed) {
+        FileType uniform = java.util.Arrays.stream(FileType.values()).filter(f -> f.baseType() == type).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no file type stores matrices as " + type));
         return new SyntheticModel(architecture, 256, 2, 4, 2, 64, 512, 300, 256, architecture != Architecture.LLAMA,
-                type, type, seed, null);
+                uniform, architecture.rope() == RopeStyle.NEOX ? 1_000_000f : 10_000f, seed, null);
     }
 
     /** The same model with another vocabulary copied from {@code source} (its size becomes the vocabulary size). */
     public SyntheticModel withTokenizerFrom(GgufMetadata source) {
         int vocab = source.getArray("tokenizer.ggml.tokens").length();
         return new SyntheticModel(architecture, dim, layers, heads, kvHeads, headDim, ffnDim, vocab, contextLength,
-                tiedEmbeddings, matrixType, embeddingType, seed, source);
+                tiedEmbeddings, fileType, ropeBase, seed, source);
     }
 
     /** Writes the model as a GGUF file. */
@@ -62,7 +70,8 @@ public record SyntheticModel(Architecture architecture, int dim, int layers, int
         String a = architecture.name();
         GgufWriter w = new GgufWriter()
                 .putString("general.architecture", a)
-                .putString("general.name", "synthetic-" + a + "-" + matrixType.name().toLowerCase(java.util.Locale.ROOT))
+                .putString("general.name", "synthetic-" + a + "-" + fileType.label().toLowerCase(java.util.Locale.ROOT))
+                .putUint32("general.file_type", fileType.id())
                 .putUint32(a + ".context_length", contextLength)
                 .putUint32(a + ".embedding_length", dim)
                 .putUint32(a + ".block_count", layers)
@@ -72,7 +81,7 @@ public record SyntheticModel(Architecture architecture, int dim, int layers, int
                 .putUint32(a + ".attention.key_length", headDim)
                 .putUint32(a + ".attention.value_length", headDim)
                 .putUint32(a + ".rope.dimension_count", headDim)
-                .putFloat32(a + ".rope.freq_base", architecture.rope() == RopeStyle.NEOX ? 1_000_000f : 10_000f)
+                .putFloat32(a + ".rope.freq_base", ropeBase)
                 .putFloat32(a + ".attention.layer_norm_rms_epsilon", 1e-6f)
                 .putUint32(a + ".vocab_size", vocabSize);
         if (tokenizer != null) {
@@ -87,16 +96,17 @@ public record SyntheticModel(Architecture architecture, int dim, int layers, int
         TensorNames n = architecture.tensors();
         int qDim = heads * headDim;
         int kvDim = kvHeads * headDim;
-        matrix(w, r, n.tokenEmbedding(), embeddingType, dim, vocabSize, 0.25f);
+        String embeddingRole = tiedEmbeddings ? "output" : "token_embd";
+        matrix(w, r, n.tokenEmbedding(), fileType.matrixType(embeddingRole, 0, layers, dim), dim, vocabSize, 0.25f);
         vector(w, r, n.outputNorm(), dim, 1f, 0.1f);
         if (!tiedEmbeddings) {
-            matrix(w, r, n.output(), embeddingType, dim, vocabSize, (float) (1 / Math.sqrt(dim)));
+            matrix(w, r, n.output(), fileType.matrixType("output", 0, layers, dim), dim, vocabSize, (float) (1 / Math.sqrt(dim)));
         }
         for (int l = 0; l < layers; l++) {
             vector(w, r, TensorNames.layer(n.attnNorm(), l), dim, 1f, 0.1f);
-            matrix(w, r, TensorNames.layer(n.attnQ(), l), matrixType, dim, qDim, (float) (1 / Math.sqrt(dim)));
-            matrix(w, r, TensorNames.layer(n.attnK(), l), matrixType, dim, kvDim, (float) (1 / Math.sqrt(dim)));
-            matrix(w, r, TensorNames.layer(n.attnV(), l), matrixType, dim, kvDim, (float) (1 / Math.sqrt(dim)));
+            layerMatrix(w, r, n.attnQ(), "attn_q", l, dim, qDim);
+            layerMatrix(w, r, n.attnK(), "attn_k", l, dim, kvDim);
+            layerMatrix(w, r, n.attnV(), "attn_v", l, dim, kvDim);
             if (architecture == Architecture.QWEN2) {
                 vector(w, r, TensorNames.layer(n.attnQBias(), l), qDim, 0f, 0.1f);
                 vector(w, r, TensorNames.layer(n.attnKBias(), l), kvDim, 0f, 0.1f);
@@ -106,13 +116,18 @@ public record SyntheticModel(Architecture architecture, int dim, int layers, int
                 vector(w, r, TensorNames.layer(n.attnQNorm(), l), headDim, 1f, 0.1f);
                 vector(w, r, TensorNames.layer(n.attnKNorm(), l), headDim, 1f, 0.1f);
             }
-            matrix(w, r, TensorNames.layer(n.attnOutput(), l), matrixType, qDim, dim, (float) (1 / Math.sqrt(qDim)));
+            layerMatrix(w, r, n.attnOutput(), "attn_output", l, qDim, dim);
             vector(w, r, TensorNames.layer(n.ffnNorm(), l), dim, 1f, 0.1f);
-            matrix(w, r, TensorNames.layer(n.ffnGate(), l), matrixType, dim, ffnDim, (float) (1 / Math.sqrt(dim)));
-            matrix(w, r, TensorNames.layer(n.ffnUp(), l), matrixType, dim, ffnDim, (float) (1 / Math.sqrt(dim)));
-            matrix(w, r, TensorNames.layer(n.ffnDown(), l), matrixType, ffnDim, dim, (float) (1 / Math.sqrt(ffnDim)));
+            layerMatrix(w, r, n.ffnGate(), "ffn_gate", l, dim, ffnDim);
+            layerMatrix(w, r, n.ffnUp(), "ffn_up", l, dim, ffnDim);
+            layerMatrix(w, r, n.ffnDown(), "ffn_down", l, ffnDim, dim);
         }
         w.write(path);
+    }
+
+    private void layerMatrix(GgufWriter w, SplittableRandom r, String template, String role, int layer, int cols, int rows) {
+        GgmlType type = fileType.matrixType(role, layer, layers, cols);
+        matrix(w, r, TensorNames.layer(template, layer), type, cols, rows, (float) (1 / Math.sqrt(cols)));
     }
 
     /** SentencePiece-style vocabulary: unk, bos, eos, the 256 byte tokens, then filler pieces. */
@@ -145,12 +160,30 @@ public record SyntheticModel(Architecture architecture, int dim, int layers, int
                 .putBool("tokenizer.ggml.add_bos_token", true);
     }
 
+    /**
+     * A random matrix: up to {@link #DISTINCT_ROWS} rows drawn from N(0, std²) and quantised, repeated in
+     * a seeded order to fill larger matrices. Its bytes are produced when the writer gets to it.
+     */
     private static void matrix(GgufWriter w, SplittableRandom r, String name, GgmlType type, int cols, int rows, float std) {
-        float[] values = new float[Math.multiplyExact(cols, rows)];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (float) (gaussian(r) * std);
-        }
-        w.addTensor(name, type, new long[] {cols, rows}, encode(type, values));
+        int distinct = Math.min(rows, DISTINCT_ROWS);
+        long seed = r.nextLong();
+        long rowBytes = type.bytesFor(cols);
+        w.addTensor(name, type, new long[] {cols, rows}, rowBytes * rows, () -> {
+            SplittableRandom rr = new SplittableRandom(seed);
+            float[] values = new float[Math.multiplyExact(cols, distinct)];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = (float) (gaussian(rr) * std);
+            }
+            MemorySegment pool = encode(type, values);
+            if (distinct == rows) {
+                return pool;
+            }
+            MemorySegment all = MemorySegment.ofArray(new byte[Math.toIntExact(rowBytes * rows)]);
+            for (int row = 0; row < rows; row++) {
+                MemorySegment.copy(pool, rowBytes * rr.nextInt(distinct), all, rowBytes * row, rowBytes);
+            }
+            return all;
+        });
     }
 
     private static void vector(GgufWriter w, SplittableRandom r, String name, int n, float mean, float std) {
@@ -176,7 +209,7 @@ public record SyntheticModel(Architecture architecture, int dim, int layers, int
 
     @Override
     public String toString() {
-        return architecture.name() + " " + matrixType + " dim " + dim + " x " + layers + " layers, vocab " + vocabSize
+        return architecture.name() + " " + fileType.label() + " dim " + dim + " x " + layers + " layers, vocab " + vocabSize
                 + (tokenizer == null ? "" : " (copied vocabulary)");
     }
 }
