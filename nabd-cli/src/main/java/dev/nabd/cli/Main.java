@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Runs open-weight language models on the CPU.",
-        subcommands = {RunCommand.class, InspectCommand.class, LogitsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, InspectCommand.class, LogitsCommand.class, BenchCommand.class, TemplateCommand.class, TokenizeCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  nabd run -p \"Once upon a time\"            run the bundled stories260K model",
                 "  nabd run -m model.gguf -p \"Hello\" -n 64   generate 64 tokens",

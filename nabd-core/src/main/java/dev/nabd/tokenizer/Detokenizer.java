@@ -7,25 +7,29 @@ import java.util.Arrays;
  * Whole-sequence decoding as llama.cpp's {@code llama_detokenize} with {@code remove_special = false}:
  * the pieces joined, the first piece losing one leading space when the vocabulary adds a space prefix
  * (SentencePiece), and, for vocabularies that ask for it, Hugging Face's clean-up of spaces before
- * punctuation and in contractions.
+ * punctuation and in contractions. This is the decoding of the GGUF tokenizers; it differs from Hugging
+ * Face's {@link DecoderChain} (a BOS in front keeps the space after it, as in llama.cpp).
  */
-final class Detokenizer {
+final class Detokenizer implements TextDecoder {
+    private final TokenPieces pieces;
     private final boolean addSpacePrefix;
     private final boolean cleanSpaces;
 
-    Detokenizer(boolean addSpacePrefix, boolean cleanSpaces) {
+    Detokenizer(TokenPieces pieces, boolean addSpacePrefix, boolean cleanSpaces) {
+        this.pieces = pieces;
         this.addSpacePrefix = addSpacePrefix;
         this.cleanSpaces = cleanSpaces;
     }
 
-    String decode(VocabularyTokenizer tokenizer, int[] ids, boolean renderSpecial) {
+    @Override
+    public String decode(int[] ids, boolean renderSpecial) {
         byte[] text = new byte[64];
         int total = 0;
         // Only the very first token may lose a space: a BOS in front (which renders as nothing unless
         // renderSpecial) uses up that chance, so "<s> Hello" decodes to " Hello", as in llama.cpp.
         boolean removeSpace = addSpacePrefix;
         for (int id : ids) {
-            byte[] piece = tokenizer.piece(id, renderSpecial);
+            byte[] piece = pieces.piece(id, renderSpecial);
             int from = removeSpace && piece.length > 0 && piece[0] == ' ' ? 1 : 0;
             removeSpace = false;
             int n = piece.length - from;

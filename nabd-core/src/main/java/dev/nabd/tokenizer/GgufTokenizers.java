@@ -17,9 +17,14 @@ import java.util.Optional;
  * llama.cpp's loader ({@code llama_vocab::impl::load}) so that ids match llama.cpp token for token.
  *
  * <p>Supported {@code tokenizer.ggml.model} values: {@code gpt2} (byte-level BPE, with the pre-tokenizer
- * {@code tokenizer.ggml.pre} selects, see {@link BpePreTokenizers}) and {@code llama} (SentencePiece
- * BPE). Others ({@code bert}, {@code t5}, {@code rwkv} ...) are refused with a {@link TokenizerException}.
- * The tokenizers returned are immutable and safe to share between threads.
+ * {@code tokenizer.ggml.pre} selects, see {@link BpePreTokenizers}), {@code llama} (SentencePiece BPE)
+ * and {@code bert} (WordPiece). Others ({@code t5}, {@code rwkv} ...) are refused with a
+ * {@link TokenizerException}. The tokenizers returned are immutable and safe to share between threads.
+ *
+ * <p>The tokenizers are built from the same stages as those of {@link TokenizerJson} (a
+ * {@link PipelineTokenizer}); only the stages that must follow llama.cpp where it differs from Hugging
+ * Face are its own: the special-token partition, the regex split on collapsed text, SentencePiece merging
+ * by score, and the detokenizer.
  */
 public final class GgufTokenizers {
     private static final System.Logger LOG = System.getLogger(GgufTokenizers.class.getName());
@@ -33,9 +38,10 @@ public final class GgufTokenizers {
     static final String ADD_BOS = "tokenizer.ggml.add_bos_token";
     static final String ADD_EOS = "tokenizer.ggml.add_eos_token";
     static final String ADD_SPACE_PREFIX = "tokenizer.ggml.add_space_prefix";
+    static final String ADD_SEP = "tokenizer.ggml.add_sep_token";
+    static final String CLS = "tokenizer.ggml.cls_token_id";
 
     private static final Map<String, String> UNSUPPORTED_MODELS = Map.of(
-            "bert", "WordPiece (BERT)",
             "t5", "Unigram (T5)",
             "rwkv", "RWKV world",
             "plamo2", "PLaMo-2",
@@ -62,11 +68,12 @@ public final class GgufTokenizers {
             return switch (model) {
                 case "gpt2" -> byteLevelBpe(metadata);
                 case "llama" -> sentencePiece(metadata);
+                case "bert" -> wordPiece(metadata);
                 default -> {
                     String what = UNSUPPORTED_MODELS.get(model);
                     throw new TokenizerException(what != null
-                            ? "unsupported tokenizer model '" + model + "' (" + what + "); supported: gpt2, llama"
-                            : "unknown tokenizer model '" + model + "'; supported: gpt2, llama");
+                            ? "unsupported tokenizer model '" + model + "' (" + what + "); supported: gpt2, llama, bert"
+                            : "unknown tokenizer model '" + model + "'; supported: gpt2, llama, bert");
                 }
             };
         } catch (GgufException | IllegalStateException | ClassCastException e) {
@@ -74,6 +81,23 @@ public final class GgufTokenizers {
         }
     }
 
+    /**
+     * The flags that shape encoding and decoding.
+     *
+     * @param addBos {@code encode(..., addSpecial = true, ...)} starts with BOS
+     * @param addEos {@code encode(..., addSpecial = true, ...)} ends with EOS
+     * @param addSpacePrefix SentencePiece: a space goes in front of the text (and comes off the first
+     *                       piece when decoding)
+     * @param cleanSpaces decoding removes spaces before punctuation (Hugging Face's
+     *                    {@code clean_up_tokenization_spaces})
+     */
+    private record Settings(boolean addBos, boolean addEos, boolean addSpacePrefix, boolean cleanSpaces) {
+    }
+
+    /**
+     * {@code gpt2}: llama.cpp's special-token partition, its regex split for {@code tokenizer.ggml.pre}
+     * and the byte-to-character mapping ({@link ByteLevelPreTokenizer}), then {@link Bpe} over the merges.
+     */
     private static Tokenizer byteLevelBpe(GgufMetadata md) {
         String pre = md.contains(PRE) ? md.getString(PRE) : null;
         if (pre == null) {
@@ -92,17 +116,23 @@ public final class GgufTokenizers {
         }
         defaults.put(SpecialTokens.Kind.EOS, 11);
         SpecialTokens specials = SpecialTokens.resolve(vocab, defaults, declaredIds(md, vocab.size()));
-        VocabularyTokenizer.Settings settings = new VocabularyTokenizer.Settings(
+        Settings settings = new Settings(
                 md.getBool(ADD_BOS, config.addBos()),
                 md.getBool(ADD_EOS, false),
                 md.getBool(ADD_SPACE_PREFIX, false),
                 config.cleanSpaces());
         checkAddSpecial(settings, specials);
         adjustStripAttributes(md, vocab);
-        return new ByteLevelBpeTokenizer(vocab, specials, settings, PreTokenizer.ofRegexes(config.regexes()),
-                new ByteLevelBpe(vocab, merges, config.ignoreMerges()));
+        PreTokenizer split = PreTokenizer.sequence(List.of(
+                LlamaCppSplit.of(config.regexes()), new ByteLevelPreTokenizer(false, false)));
+        return pipeline(vocab, specials, settings, Normalizer.NONE, split,
+                Bpe.llamaCpp(vocab, merges, config.ignoreMerges()), TokenPieces.byteLevel(vocab), bosEos(settings, specials));
     }
 
+    /**
+     * {@code llama}: llama.cpp's special-token partition, a space in front of each stretch of text and
+     * U+2581 for spaces (as normalizers), no pre-tokenization, then {@link SentencePieceBpe} by score.
+     */
     private static Tokenizer sentencePiece(GgufMetadata md) {
         Vocabulary vocab = vocabulary(md);
         Map<SpecialTokens.Kind, Integer> defaults = new EnumMap<>(SpecialTokens.Kind.class);
@@ -110,15 +140,66 @@ public final class GgufTokenizers {
         defaults.put(SpecialTokens.Kind.EOS, 2);
         defaults.put(SpecialTokens.Kind.UNK, 0);
         SpecialTokens specials = SpecialTokens.resolve(vocab, defaults, declaredIds(md, vocab.size()));
-        VocabularyTokenizer.Settings settings = new VocabularyTokenizer.Settings(
+        Settings settings = new Settings(
                 md.getBool(ADD_BOS, true),
                 md.getBool(ADD_EOS, false),
                 md.getBool(ADD_SPACE_PREFIX, true),
                 false);
         checkAddSpecial(settings, specials);
         adjustStripAttributes(md, vocab);
-        return new SentencePieceTokenizer(vocab, specials, settings,
-                new SentencePieceBpe(vocab, specials.id(SpecialTokens.Kind.UNK)));
+        Normalizer spaces = Normalizers.Replace.literal(" ", "\u2581");
+        Normalizer normalizer = settings.addSpacePrefix()
+                ? new Normalizers.Sequence(List.of(new Normalizers.Prepend(" "), spaces))
+                : spaces;
+        return pipeline(vocab, specials, settings, normalizer, PreTokenizer.sequence(List.of()),
+                new SentencePieceBpe(vocab, specials.id(SpecialTokens.Kind.UNK)), TokenPieces.sentencePiece(vocab),
+                bosEos(settings, specials));
+    }
+
+    /**
+     * {@code bert}: llama.cpp's special-token partition and WordPiece preparation
+     * ({@link LlamaCppWordPiece}), {@code [CLS] $A [SEP]} with special tokens.
+     */
+    private static Tokenizer wordPiece(GgufMetadata md) {
+        Vocabulary vocab = vocabulary(md);
+        Map<SpecialTokens.Kind, Integer> defaults = new EnumMap<>(SpecialTokens.Kind.class);
+        // llama.cpp's BERT defaults; its converter writes the CLS id as cls_token_id (older files) and bos_token_id
+        defaults.put(SpecialTokens.Kind.BOS, readId(md, CLS, vocab.size()).orElse(101));
+        defaults.put(SpecialTokens.Kind.UNK, 100);
+        defaults.put(SpecialTokens.Kind.SEP, 102);
+        defaults.put(SpecialTokens.Kind.PAD, 0);
+        defaults.put(SpecialTokens.Kind.MASK, 103);
+        SpecialTokens specials = SpecialTokens.resolve(vocab, defaults, declaredIds(md, vocab.size()));
+        Settings settings = new Settings(md.getBool(ADD_BOS, true), false, md.getBool(ADD_SPACE_PREFIX, false), true);
+        checkAddSpecial(settings, specials);
+        adjustStripAttributes(md, vocab);
+        boolean addSep = md.getBool(ADD_SEP, true);
+        int sep = specials.id(SpecialTokens.Kind.SEP);
+        if (addSep && sep < 0) {
+            throw new TokenizerException(ADD_SEP + " is true, but " + SpecialTokens.Kind.SEP.key + " is not set");
+        }
+        int[] bos = settings.addBos() ? new int[] {specials.id(SpecialTokens.Kind.BOS)} : new int[0];
+        int[] eos = addSep ? new int[] {sep} : new int[0];
+        return pipeline(vocab, specials, settings, LlamaCppWordPiece.normalizer(), LlamaCppWordPiece.preTokenizer(),
+                LlamaCppWordPiece.model(vocab, specials.id(SpecialTokens.Kind.UNK)), TokenPieces.sentencePiece(vocab),
+                PostProcessor.Template.around(bos, eos));
+    }
+
+    /** The stages both GGUF types share: llama.cpp's special tokens, BOS/EOS, pieces and detokenizer. */
+    private static Tokenizer pipeline(Vocabulary vocab, SpecialTokens specials, Settings settings, Normalizer normalizer,
+                                      PreTokenizer preTokenizer, Model model, byte[][] pieceBytes, PostProcessor post) {
+        TokenPieces pieces = new TokenPieces(vocab, pieceBytes, TokenAttr.CONTROL | TokenAttr.UNKNOWN);
+        PipelineTokenizer.Stages stages = new PipelineTokenizer.Stages(new SpecialTokenSplitter(vocab, normalizer),
+                preTokenizer, model, post);
+        return new PipelineTokenizer(vocab, specials, stages, pieces,
+                new Detokenizer(pieces, settings.addSpacePrefix(), settings.cleanSpaces()));
+    }
+
+    /** BOS and EOS as the settings ask. */
+    private static PostProcessor bosEos(Settings settings, SpecialTokens specials) {
+        int[] bos = settings.addBos() ? new int[] {specials.id(SpecialTokens.Kind.BOS)} : new int[0];
+        int[] eos = settings.addEos() ? new int[] {specials.id(SpecialTokens.Kind.EOS)} : new int[0];
+        return PostProcessor.Template.around(bos, eos);
     }
 
     /** Tokens, scores and token types; an empty token becomes {@code [EMPTY_<id>]}, as in llama.cpp. */
@@ -190,7 +271,7 @@ public final class GgufTokenizers {
         });
     }
 
-    private static void checkAddSpecial(VocabularyTokenizer.Settings settings, SpecialTokens specials) {
+    private static void checkAddSpecial(Settings settings, SpecialTokens specials) {
         if (settings.addBos() && specials.id(SpecialTokens.Kind.BOS) < 0) {
             throw new TokenizerException(ADD_BOS + " is true, but tokenizer.ggml.bos_token_id is not set");
         }

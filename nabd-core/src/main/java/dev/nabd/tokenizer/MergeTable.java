@@ -32,8 +32,12 @@ final class MergeTable {
         return (int) ((key * 0x9E3779B97F4A7C15L) >>> shift); // Fibonacci hashing: the top bits
     }
 
-    /** Adds merge {@code left right → result} with {@code rank} unless the pair is already present (first wins, as in llama.cpp). */
-    void putIfAbsent(int left, int right, int rank, int result) {
+    /**
+     * Adds merge {@code left right → result} with {@code rank}. A pair already present is replaced when
+     * {@code replace} (a later duplicate wins, as in Hugging Face's hash map), else kept (the first wins,
+     * as in llama.cpp).
+     */
+    void put(int left, int right, int rank, int result, boolean replace) {
         if (size * 2 >= keys.length) {
             throw new IllegalStateException("merge table full");
         }
@@ -41,6 +45,9 @@ final class MergeTable {
         int i = slot(key);
         while (keys[i] != EMPTY) {
             if (keys[i] == key) {
+                if (replace) {
+                    values[i] = ((long) rank << 32) | (result & 0xFFFFFFFFL);
+                }
                 return;
             }
             i = (i + 1) & mask;

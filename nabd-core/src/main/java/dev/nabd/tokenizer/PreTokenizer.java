@@ -4,50 +4,52 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits text into the words that BPE merges never cross, as llama.cpp's {@code unicode_regex_split}
- * does: the rules run in order, each re-splitting the previous one's fragments.
+ * A pre-tokenizer stage (Hugging Face {@code pre_tokenizers}): splits normalized text into the words that
+ * the model tokenizes separately (BPE merges never cross a word boundary). Stages may also rewrite the
+ * words (ByteLevel maps bytes to characters, Metaspace spaces to U+2581). Implementations are immutable
+ * and thread-safe; none emits an empty word.
  */
-final class PreTokenizer {
-    private final List<SplitRule> rules;
+interface PreTokenizer {
 
-    PreTokenizer(List<SplitRule> rules) {
-        this.rules = List.copyOf(rules);
+    /** Receives the words of a text, in order. */
+    @FunctionalInterface
+    interface WordSink {
+        /**
+         * @param atStart whether the word begins the whole input text (Hugging Face: its original offset
+         *                is 0), which Metaspace's {@code prepend_scheme = "first"} asks about
+         */
+        void word(String word, boolean atStart);
     }
 
-    /** A pre-tokenizer for llama.cpp's list of regexes, using the hand-coded splitters where llama.cpp does. */
-    static PreTokenizer ofRegexes(List<String> regexes) {
-        List<SplitRule> rules = new ArrayList<>();
-        for (String regex : regexes) {
-            if (regex.equals(Gpt2Splitter.REGEX)) {
-                rules.add(new Gpt2Splitter());
-            } else if (regex.equals(Llama3Splitter.REGEX) || regex.equals(Llama3Splitter.REGEX_HF)) {
-                rules.add(new Llama3Splitter());
-            } else {
-                rules.add(RegexSplitter.of(regex));
-            }
-        }
-        return new PreTokenizer(rules);
-    }
+    /** Hands the words of {@code text} to {@code out}; {@code atStart} says whether the text begins the input. */
+    void split(String text, boolean atStart, WordSink out);
 
-    /** The words of {@code text}, in order; together they are the text (lone surrogates as U+FFFD). */
-    List<String> split(String text) {
-        SplitText t = SplitText.of(text);
-        if (t.length() == 0) {
-            return List.of();
-        }
-        IntList fragments = new IntList(1);
-        fragments.add(t.length());
-        for (SplitRule rule : rules) {
-            fragments = rule.split(t, fragments);
-        }
-        int[] cps = t.codePoints();
-        List<String> words = new ArrayList<>(fragments.size());
-        int start = 0;
-        for (int i = 0; i < fragments.size(); i++) {
-            int len = fragments.get(i);
-            words.add(new String(cps, start, len));
-            start += len;
-        }
+    /** The words of {@code text} as a list (for tests and tools; the tokenizers stream them). */
+    default List<String> split(String text) {
+        List<String> words = new ArrayList<>();
+        split(text, true, (w, s) -> words.add(w));
         return words;
+    }
+
+    /** A pre-tokenizer for llama.cpp's list of regexes (see {@link LlamaCppSplit}). */
+    static PreTokenizer ofRegexes(List<String> regexes) {
+        return LlamaCppSplit.of(regexes);
+    }
+
+    /** The stages in order, each splitting every word of the one before (Hugging Face {@code Sequence}). */
+    static PreTokenizer sequence(List<PreTokenizer> stages) {
+        return switch (stages.size()) {
+            case 0 -> (text, atStart, out) -> {
+                if (!text.isEmpty()) {
+                    out.word(text, atStart);
+                }
+            };
+            case 1 -> stages.getFirst();
+            default -> {
+                PreTokenizer first = stages.getFirst();
+                PreTokenizer rest = sequence(stages.subList(1, stages.size()));
+                yield (text, atStart, out) -> first.split(text, atStart, (w, s) -> rest.split(w, s, out));
+            }
+        };
     }
 }

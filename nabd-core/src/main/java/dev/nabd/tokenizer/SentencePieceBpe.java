@@ -1,6 +1,6 @@
 package dev.nabd.tokenizer;
 
-import dev.nabd.tokenizer.ByteLevelBpe.Symbols;
+import dev.nabd.tokenizer.Bpe.Symbols;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -9,8 +9,12 @@ import java.nio.charset.StandardCharsets;
  * whose token has the highest score first, leftmost on ties. Symbols that are not tokens at the end
  * (characters the vocabulary lacks) become their UTF-8 bytes as {@code <0xXX>} tokens, or UNK when the
  * vocabulary has no byte tokens. There is no pre-tokenization: the whole fragment is one sequence.
+ *
+ * <p>Hugging Face has no such model: its tokenizer.json files write SentencePiece vocabularies as
+ * {@link Bpe} with merges ordered by score, which gives the same ids in all but rare ties. GGUF files
+ * carry the scores and no merges, so their {@code llama} tokenizers use this model, as llama.cpp does.
  */
-final class SentencePieceBpe {
+final class SentencePieceBpe implements Model {
     private final Vocabulary vocab;
     private final int[] byteToken = new int[256];
     private final int unknown;
@@ -31,7 +35,8 @@ final class SentencePieceBpe {
     }
 
     /** Appends the tokens of {@code text}, whose spaces are already escaped as U+2581. */
-    void encode(String text, IntList out) {
+    @Override
+    public void tokenize(String text, IntList out) {
         int n = text.codePointCount(0, text.length());
         if (n == 0) {
             return;

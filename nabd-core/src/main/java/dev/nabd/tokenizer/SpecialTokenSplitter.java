@@ -14,8 +14,13 @@ import java.util.stream.IntStream;
  * splitting every remaining text fragment at all its occurrences. Control and unknown tokens are only
  * recognised with {@code parseSpecial}; user-defined tokens always are (as Hugging Face does for
  * non-special added tokens). Tokens with the LSTRIP/RSTRIP attribute swallow adjacent ASCII whitespace.
+ * The text between tokens then goes through the normalizer (GGUF SentencePiece vocabularies: the space
+ * prefix and U+2581 for spaces).
+ *
+ * <p>This is the added-token stage of the GGUF tokenizers. Hugging Face's {@link AddedVocabulary} finds
+ * tokens leftmost-longest instead of longest-first, which can cut overlapping tokens differently.
  */
-final class SpecialTokenSplitter {
+final class SpecialTokenSplitter implements AddedTokenSplitter {
 
     /**
      * A piece of the partitioned text: a special token, or the raw text {@code [start, end)} to be
@@ -33,8 +38,11 @@ final class SpecialTokenSplitter {
     /** The candidates' texts, to find in one pass which of them occur in a text at all. */
     private final TrieNode trie = new TrieNode();
 
-    SpecialTokenSplitter(Vocabulary vocab) {
+    private final Normalizer normalizer;
+
+    SpecialTokenSplitter(Vocabulary vocab, Normalizer normalizer) {
         this.vocab = vocab;
+        this.normalizer = normalizer;
         int special = TokenAttr.CONTROL | TokenAttr.USER_DEFINED | TokenAttr.UNKNOWN;
         this.specials = IntStream.range(0, vocab.size())
                 .filter(id -> vocab.has(id, special))
@@ -44,6 +52,20 @@ final class SpecialTokenSplitter {
                 .toArray();
         for (int id : specials) {
             trie.insert(vocab.text(id), id);
+        }
+    }
+
+    @Override
+    public void split(String text, boolean parseSpecial, Sink out) {
+        for (Fragment f : split(text, parseSpecial)) {
+            if (f.isToken()) {
+                out.token(f.token());
+            } else {
+                String normalized = normalizer.normalize(text.substring(f.start(), f.end()));
+                if (!normalized.isEmpty()) {
+                    out.text(normalized, f.start() == 0);
+                }
+            }
         }
     }
 

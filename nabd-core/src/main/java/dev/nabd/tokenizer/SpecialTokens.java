@@ -76,6 +76,18 @@ final class SpecialTokens {
         this.endOfGeneration = endOfGeneration;
     }
 
+    /**
+     * Special tokens named outright (tokenizer.json loading), without llama.cpp's detection by text.
+     *
+     * @param ids the ids known, in range
+     * @param endOfGeneration the ids that end generation
+     */
+    static SpecialTokens of(Map<Kind, Integer> ids, BitSet endOfGeneration) {
+        Map<Kind, Integer> copy = new EnumMap<>(Kind.class);
+        copy.putAll(ids);
+        return new SpecialTokens(copy, (BitSet) endOfGeneration.clone());
+    }
+
     /** The id of {@code kind}, or -1. */
     int id(Kind kind) {
         return ids.getOrDefault(kind, -1);

@@ -4,14 +4,56 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The bytes each token stands for, computed once per vocabulary as llama.cpp's token-to-piece cache
- * (rendered with {@code special = true}; callers hide control and unknown tokens when asked to).
+ * The bytes each token stands for, computed once per vocabulary as llama.cpp's token-to-piece cache, and
+ * which tokens are hidden unless special tokens are rendered (llama.cpp: control and unknown tokens;
+ * Hugging Face: the special added tokens that {@code skip_special_tokens} skips).
  */
 final class TokenPieces {
     private static final byte[] EMPTY = new byte[0];
     private static final int RAW = TokenAttr.UNKNOWN | TokenAttr.CONTROL | TokenAttr.USER_DEFINED;
 
-    private TokenPieces() {
+    private final Vocabulary vocab;
+    private final byte[][] pieces;
+    private final int hiddenAttrs;
+
+    /**
+     * @param pieces the bytes of each token, rendered as special
+     * @param hiddenAttrs the {@link TokenAttr} bits of the tokens that are empty unless rendered as special
+     */
+    TokenPieces(Vocabulary vocab, byte[][] pieces, int hiddenAttrs) {
+        this.vocab = vocab;
+        this.pieces = pieces;
+        this.hiddenAttrs = hiddenAttrs;
+    }
+
+    /**
+     * The cached piece, not a copy: hidden tokens are empty unless {@code renderSpecial}.
+     *
+     * @throws IllegalArgumentException for an id outside the vocabulary
+     */
+    byte[] piece(int id, boolean renderSpecial) {
+        if (!vocab.isValid(id)) {
+            throw new IllegalArgumentException("token id " + id + " out of range [0, " + vocab.size() + ")");
+        }
+        if (!renderSpecial && vocab.has(id, hiddenAttrs)) {
+            return EMPTY;
+        }
+        return pieces[id];
+    }
+
+    /** Whether {@code id} is hidden unless special tokens are rendered. */
+    boolean isHidden(int id) {
+        return vocab.has(id, hiddenAttrs);
+    }
+
+    /** Every token through a Hugging Face decoder, as in the middle of a text (unused ids: nothing). */
+    static byte[][] decoded(Vocabulary vocab, Decoder decoder) {
+        byte[][] pieces = new byte[vocab.size()][];
+        for (int id = 0; id < pieces.length; id++) {
+            String text = vocab.text(id);
+            pieces[id] = text == null ? EMPTY : decoder == null ? utf8(text) : decoder.piece(text);
+        }
+        return pieces;
     }
 
     /**

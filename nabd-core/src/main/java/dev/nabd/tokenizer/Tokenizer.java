@@ -2,6 +2,12 @@ package dev.nabd.tokenizer;
 
 /**
  * Turns text into token ids and token ids back into bytes, as the model was trained.
+ *
+ * <p>Open one with {@link Tokenizers#load}. A tokenizer from a GGUF file behaves as llama.cpp's; one from
+ * a Hugging Face {@code tokenizer.json} as the {@code tokenizers} library: {@code encode(text,
+ * addSpecial, parseSpecial)} is {@code encode(text, add_special_tokens=addSpecial)} with
+ * {@code split_special_tokens = !parseSpecial}, and {@code decode(ids, renderSpecial)} is
+ * {@code decode(ids, skip_special_tokens = !renderSpecial)}. Implementations are thread-safe.
  */
 public interface Tokenizer {
 
@@ -11,10 +17,11 @@ public interface Tokenizer {
     /**
      * Token ids of {@code text}.
      *
-     * @param addSpecial add the BOS (and EOS) tokens the vocabulary asks for
+     * @param addSpecial add the BOS (and EOS) tokens the vocabulary asks for (tokenizer.json: what its
+     *                   post-processor adds, such as {@code [CLS] ... [SEP]})
      * @param parseSpecial recognise control-token text such as {@code <|im_start|>} as one token;
      *                     when false such text is tokenised as plain text (user-defined tokens are
-     *                     still recognised, as llama.cpp does)
+     *                     still recognised, as llama.cpp and Hugging Face do)
      */
     int[] encode(String text, boolean addSpecial, boolean parseSpecial);
 
@@ -41,7 +48,13 @@ public interface Tokenizer {
         return bytes.length;
     }
 
-    /** Decodes whole token sequences; invalid UTF-8 becomes U+FFFD. */
+    /**
+     * Decodes whole token sequences; invalid UTF-8 becomes U+FFFD. Unlike {@link #tokenBytes}, this applies
+     * the rules for the start of a sequence (a SentencePiece vocabulary drops the space it put in front).
+     *
+     * @param renderSpecial control tokens appear as their text; when false they are left out (Hugging Face:
+     *                      {@code skip_special_tokens})
+     */
     String decode(int[] ids, boolean renderSpecial);
 
     /** The token's text as stored in the vocabulary (for display and debugging). */

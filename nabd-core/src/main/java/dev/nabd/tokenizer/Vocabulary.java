@@ -1,23 +1,23 @@
 package dev.nabd.tokenizer;
 
-import java.util.HashMap;
-import java.util.Map;
-
 /**
  * The tokens of a model: text, score and attributes per id, and the reverse map from text to id. The
  * attributes may still be adjusted while the tokenizer is being built (llama.cpp marks some tokens as
  * control by their text); after that the vocabulary is not changed.
+ *
+ * <p>A tokenizer.json may leave ids unused (its vocabulary is a map, not a list): those ids have no text
+ * ({@link #text} returns {@code null}) and no attributes.
  */
 final class Vocabulary {
     private final String[] texts;
     private final float[] scores;
     private final int[] attrs;
-    private final Map<String, Integer> ids;
+    private final StringIntMap ids;
     private final int maxTokenChars;
 
     /**
      * @param texts token text by id (as stored: GPT-2 mapped characters for byte-level BPE, U+2581 for
-     *              spaces in SentencePiece)
+     *              spaces in SentencePiece); {@code null} for an unused id
      * @param scores merge priority of each token (SentencePiece), or zeros
      * @param attrs {@link TokenAttr} bits of each token
      * @throws TokenizerException when two ids have the same text
@@ -29,11 +29,14 @@ final class Vocabulary {
         this.texts = texts;
         this.scores = scores;
         this.attrs = attrs;
-        this.ids = HashMap.newHashMap(texts.length);
+        this.ids = new StringIntMap(texts.length);
         int max = 0;
         for (int id = 0; id < texts.length; id++) {
-            Integer previous = ids.putIfAbsent(texts[id], id);
-            if (previous != null) {
+            if (texts[id] == null) {
+                continue;
+            }
+            int previous = ids.put(texts[id], id);
+            if (previous >= 0) {
                 throw new TokenizerException("duplicate token in vocabulary: '" + texts[id] + "' has ids "
                         + previous + " and " + id);
             }
@@ -46,6 +49,7 @@ final class Vocabulary {
         return texts.length;
     }
 
+    /** The text of {@code id}, or {@code null} for an unused id. */
     String text(int id) {
         return texts[id];
     }
@@ -72,8 +76,12 @@ final class Vocabulary {
 
     /** The id of the token with exactly this text, or -1. */
     int id(String text) {
-        Integer id = ids.get(text);
-        return id == null ? -1 : id;
+        return ids.get(text);
+    }
+
+    /** The text → id map itself, for models that look tokens up in the whole vocabulary. */
+    StringIntMap ids() {
+        return ids;
     }
 
     /** Length in chars of the longest token text: no longer string can be a token. */

@@ -14,13 +14,23 @@ import org.junit.jupiter.api.Test;
 /** What the loader accepts, refuses, and how it says so. */
 class GgufTokenizersTest {
 
+    /**
+     * BERT's WordPiece loads as llama.cpp builds it: the tiny BERT of the golden set gives llama.cpp's
+     * prompt ids ([CLS] ... [SEP]) and pieces ("prompt_ids", "prompt_detok" of bert-F32-C.json).
+     */
     @Test
-    void wordPieceIsRefusedByName() {
-        GgufMetadata bert = TokenizerTestData.ggufMetadata(TokenizerTestData.shared("tokenizers/llamacpp/ggml-vocab-bert-bge.gguf"));
-        assertThatThrownBy(() -> GgufTokenizers.load(bert))
-                .isInstanceOf(TokenizerException.class)
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'bert'").hasMessageContaining("WordPiece");
+    void wordPieceMatchesLlamaCpp() {
+        Tokenizer tok = TokenizerTestData.fromGguf("golden/bert/tiny-bert-F32.gguf");
+        java.util.Map<String, Object> golden = Json.object(Json.parse(TokenizerTestData.read(
+                TokenizerTestData.shared("golden/bert/bert-F32-C.json"))));
+        int[] ids = tok.encode((String) golden.get("prompt_text"), true, true);
+        assertThat(ids).containsExactly(Json.ints(golden.get("prompt_ids")));
+        StringBuilder pieces = new StringBuilder();
+        for (int id : ids) {
+            pieces.append(new String(tok.tokenBytes(id, true), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        assertThat(pieces.toString()).isEqualTo(golden.get("prompt_detok"));
+        assertThat(tok.bosId()).isEqualTo(2);
     }
 
     @Test

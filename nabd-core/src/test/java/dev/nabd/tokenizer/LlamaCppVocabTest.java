@@ -6,6 +6,7 @@ import dev.nabd.tokenizer.TokenizerTestData.HfCase;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -13,17 +14,27 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * llama.cpp's own tokenizer regression tests (tokenizers/llamacpp/): its vocab-only GGUFs with the
  * Hugging Face ids it checks against. They cover pre-tokenizers beyond the required ones (GPT-2, MPT,
- * StarCoder, Refact, Falcon, DeepSeek Coder and LLM) and two SentencePiece vocabularies (Llama 2, and
- * Phi-3 whose special tokens swallow the whitespace after them).
+ * StarCoder, Refact, Falcon, DeepSeek Coder and LLM), two SentencePiece vocabularies (Llama 2, and
+ * Phi-3 whose special tokens swallow the whitespace after them) and a WordPiece one (BGE, a BERT).
  */
 class LlamaCppVocabTest {
     private static final Map<String, Tokenizer> TOKENIZERS = new ConcurrentHashMap<>();
 
     static Stream<Arguments> cases() {
         return Stream.of("gpt-2", "mpt", "starcoder", "refact", "falcon", "deepseek-coder", "deepseek-llm",
-                        "llama-spm", "phi-3")
+                        "llama-spm", "phi-3", "bert-bge")
                 .flatMap(v -> TokenizerTestData.hfCases("tokenizers/llamacpp/cases_" + v + ".jsonl").stream()
                         .map(c -> Arguments.of(v, c)));
+    }
+
+    /** Every vocabulary with a GGUF in the folder is in the list above. */
+    @Test
+    void everyVocabularyWithAGgufIsTested() throws java.io.IOException {
+        try (Stream<java.nio.file.Path> files = java.nio.file.Files.list(TokenizerTestData.shared("tokenizers/llamacpp"))) {
+            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".gguf"))
+                    .map(n -> n.substring("ggml-vocab-".length(), n.length() - ".gguf".length())))
+                    .containsExactlyInAnyOrderElementsOf(cases().map(a -> (String) a.get()[0]).distinct().toList());
+        }
     }
 
     @ParameterizedTest(name = "{0} {1}")

@@ -66,7 +66,7 @@ final class TokenizerTestData {
 
     /** One Hugging Face reference case (tokenizers/README.md, "cases.jsonl"). */
     record HfCase(String id, String category, String text, boolean addSpecial, boolean splitSpecial, int[] ids,
-                  String decoded) {
+                  String decoded, String decodedSkipSpecial) {
         @Override
         public String toString() {
             return id;
@@ -82,7 +82,7 @@ final class TokenizerTestData {
             Map<String, Object> c = Json.object(Json.parse(line));
             out.add(new HfCase((String) c.get("id"), (String) c.get("category"), (String) c.get("text"),
                     (Boolean) c.get("add_special_tokens"), (Boolean) c.get("split_special_tokens"),
-                    Json.ints(c.get("ids")), (String) c.get("decoded")));
+                    Json.ints(c.get("ids")), (String) c.get("decoded"), (String) c.get("decoded_skip_special")));
         }
         return out;
     }
