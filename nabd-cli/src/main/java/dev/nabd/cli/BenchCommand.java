@@ -5,7 +5,7 @@ import dev.nabd.LoadOptions;
 import dev.nabd.engine.Benchmark;
 import dev.nabd.model.FileType;
 import dev.nabd.model.ModelPreset;
-import dev.nabd.model.SyntheticModel;
+import dev.nabd.tensor.GgmlType;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -112,7 +112,7 @@ final class BenchCommand implements Callable<Integer> {
                 + genSizes.stream().mapToInt(Integer::intValue).max().orElse(0);
         for (int t : threadCounts) {
             int batch = Math.max(1, Math.min(512, promptSizes.stream().mapToInt(Integer::intValue).max().orElse(1)));
-            try (LanguageModel m = LanguageModel.load(file, new LoadOptions(context, t, batch))) {
+            try (LanguageModel m = LanguageModel.load(file, new LoadOptions(context, t, batch, GgmlType.F16))) {
                 spec.commandLine().getErr().println(m.describe());
                 Benchmark bench = new Benchmark(m);
                 String name = label != null ? label : m.config().architecture().name() + " " + fileTypeLabel(m);

@@ -115,19 +115,34 @@ final class PanamaRows {
             return magnitude.reinterpretAsInts().or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
         }
 
+        /** One value, for the tail of a row shorter than a whole number of vectors. */
+        private float scalar(MemorySegment w, long off) {
+            short bits = w.get(F16, off);
+            return brain ? Float.intBitsToFloat(bits << 16) : Float.float16ToFloat(bits);
+        }
+
         @Override
         public float dot(MemorySegment w, long off, float[] x, int xOff, int n) {
             FloatVector acc = FloatVector.zero(F);
-            for (int i = 0; i < n; i += L) {
+            int i = 0;
+            for (int bound = F.loopBound(n); i < bound; i += L) {
                 acc = load(w, off + 2L * i).fma(FloatVector.fromArray(F, x, xOff + i), acc);
             }
-            return acc.reduceLanes(VectorOperators.ADD);
+            float sum = acc.reduceLanes(VectorOperators.ADD);
+            for (; i < n; i++) {
+                sum += scalar(w, off + 2L * i) * x[xOff + i];
+            }
+            return sum;
         }
 
         @Override
         public void dequantize(MemorySegment w, long off, float[] out, int outOff, int n) {
-            for (int i = 0; i < n; i += L) {
+            int i = 0;
+            for (int bound = F.loopBound(n); i < bound; i += L) {
                 load(w, off + 2L * i).intoArray(out, outOff + i);
+            }
+            for (; i < n; i++) {
+                out[outOff + i] = scalar(w, off + 2L * i);
             }
         }
     }
