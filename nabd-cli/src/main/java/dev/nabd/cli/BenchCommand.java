@@ -130,10 +130,15 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /** The file type as llama.cpp names it, or when the file does not say, the type most matrices have. */
     private static String fileTypeLabel(LanguageModel m) {
-        int id = m.file().metadata().getInt("general.file_type", -1);
-        FileType f = FileType.byId(id);
-        return f != null ? f.label() : "?";
+        FileType f = FileType.byId(m.file().metadata().getInt("general.file_type", -1));
+        if (f != null) {
+            return f.label();
+        }
+        return m.file().tensors().stream().filter(t -> t.shape().length == 2)
+                .collect(Collectors.groupingBy(t -> t.type().name(), Collectors.counting()))
+                .entrySet().stream().max(java.util.Map.Entry.comparingByValue()).map(java.util.Map.Entry::getKey).orElse("?");
     }
 
     private void validate() {
