@@ -203,12 +203,7 @@ public final class Transformer {
             scores[t] = sc;
             max = Math.max(max, sc);
         }
-        float sum = 0f;
-        for (int t = 0; t <= last; t++) {
-            float e = (float) Math.exp(scores[t] - max);
-            scores[t] = e;
-            sum += e;
-        }
+        float sum = ops.expSum(scores, 0, last + 1, max);
         int outOff = b * c.qDim() + h * c.valueDim();
         java.util.Arrays.fill(s.att, outOff, outOff + c.valueDim(), 0f);
         float inv = 1f / sum;
@@ -226,10 +221,7 @@ public final class Transformer {
             rmsNorm(s.x, b * dim, lw.ffnNorm(), s.xb, b * dim, dim);
         }
         mm.apply(lw.gate(), s.gate, ffn, lw.up(), s.up, ffn, s.xb, dim, n);
-        for (int i = 0, end = n * ffn; i < end; i++) {
-            float g = s.gate[i];
-            s.gate[i] = g / (1f + (float) Math.exp(-g)) * s.up[i];
-        }
+        ops.siluMul(s.gate, s.up, 0, n * ffn);
         mm.apply(lw.down(), s.gate, ffn, s.proj, dim, n);
         for (int b = 0; b < n; b++) {
             ops.add(s.proj, b * dim, s.x, b * dim, dim);
