@@ -3,6 +3,7 @@ package dev.nabd;
 import dev.nabd.engine.Generator;
 import dev.nabd.engine.Session;
 import dev.nabd.gguf.GgufFile;
+import dev.nabd.kernel.CpuInfo;
 import dev.nabd.kernel.FloatOps;
 import dev.nabd.kernel.FloatOpsProvider;
 import dev.nabd.kernel.ThreadTeam;
@@ -94,7 +95,7 @@ public final class LanguageModel implements AutoCloseable {
                 throw new ModelException("context " + ctx + " is longer than the " + config.trainedContext()
                         + " positions " + path.getFileName() + " was trained for");
             }
-            int threads = options.threads() == 0 ? Runtime.getRuntime().availableProcessors() : options.threads();
+            int threads = options.threads() == 0 ? CpuInfo.physicalCores() : options.threads();
             team = new ThreadTeam(threads);
             return new LanguageModel(file, config, weights, tokenizer, team, FloatOpsProvider.get(), ctx,
                     options.maxBatch(), options.kvType(), System.nanoTime() - start);

@@ -6,7 +6,7 @@ import dev.nabd.tensor.GgmlType;
  * How to load a model.
  *
  * @param contextLength positions per sequence; 0 means the smaller of the model's trained length and 4096
- * @param threads threads for the forward pass; 0 means one per available processor
+ * @param threads threads for the forward pass; 0 means one per physical core
  * @param maxBatch most tokens evaluated in one forward pass (prompt chunks)
  * @param kvType how the KV cache stores keys and values: F16 (the default), F32 or Q8_0
  */

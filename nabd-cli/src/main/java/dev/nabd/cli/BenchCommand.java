@@ -55,7 +55,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-n", "--n-gen"}, paramLabel = "N", split = ",", defaultValue = "128", description = "generation lengths (default: ${DEFAULT-VALUE}; 0 = none)")
     List<Integer> genSizes;
 
-    @Option(names = {"-t", "--threads"}, paramLabel = "N", split = ",", description = "thread counts (default: available processors)")
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", split = ",", description = "thread counts (default: one per physical core)")
     List<Integer> threads;
 
     @Option(names = {"-r", "--repetitions"}, paramLabel = "N", defaultValue = "5", description = "repetitions per test (default: ${DEFAULT-VALUE})")
@@ -77,7 +77,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         validate();
         PrintWriter err = spec.commandLine().getErr();
-        List<Integer> threadCounts = threads == null ? List.of(Runtime.getRuntime().availableProcessors()) : threads;
+        List<Integer> threadCounts = threads == null ? List.of(dev.nabd.kernel.CpuInfo.physicalCores()) : threads;
         ResultPrinter printer = new ResultPrinter(out, format);
         printer.header();
         for (Path file : models) {

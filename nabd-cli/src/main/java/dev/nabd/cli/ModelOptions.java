@@ -21,7 +21,7 @@ final class ModelOptions {
             description = "context length (default: the smaller of the model's trained length and 4096)")
     int contextLength;
 
-    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "threads (default: available processors)")
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "threads (default: one per physical core)")
     int threads;
 
     @Option(names = {"-b", "--batch-size"}, paramLabel = "N", defaultValue = "256",
