@@ -3,6 +3,7 @@ package dev.nabd;
 import dev.nabd.engine.Generator;
 import dev.nabd.engine.Session;
 import dev.nabd.gguf.GgufFile;
+import dev.nabd.kernel.CpuInfo;
 import dev.nabd.kernel.FloatOps;
 import dev.nabd.kernel.FloatOpsProvider;
 import dev.nabd.kernel.ThreadTeam;
@@ -11,6 +12,7 @@ import dev.nabd.model.ModelException;
 import dev.nabd.model.ModelWeights;
 import dev.nabd.model.Transformer;
 import dev.nabd.sampling.SamplingParams;
+import dev.nabd.tensor.GgmlType;
 import dev.nabd.tokenizer.GgufTokenizers;
 import dev.nabd.tokenizer.Tokenizer;
 import dev.nabd.tokenizer.TokenizerException;
@@ -45,10 +47,11 @@ public final class LanguageModel implements AutoCloseable {
     private final Transformer transformer;
     private final int contextLength;
     private final int maxBatch;
+    private final GgmlType kvType;
     private final long loadNanos;
 
     private LanguageModel(GgufFile file, ModelConfig config, ModelWeights weights, Tokenizer tokenizer, ThreadTeam team,
-                          FloatOps ops, int contextLength, int maxBatch, long loadNanos) {
+                          FloatOps ops, int contextLength, int maxBatch, GgmlType kvType, long loadNanos) {
         this.file = file;
         this.config = config;
         this.weights = weights;
@@ -58,6 +61,7 @@ public final class LanguageModel implements AutoCloseable {
         this.transformer = new Transformer(config, weights, team, ops);
         this.contextLength = contextLength;
         this.maxBatch = maxBatch;
+        this.kvType = kvType;
         this.loadNanos = loadNanos;
     }
 
@@ -91,10 +95,10 @@ public final class LanguageModel implements AutoCloseable {
                 throw new ModelException("context " + ctx + " is longer than the " + config.trainedContext()
                         + " positions " + path.getFileName() + " was trained for");
             }
-            int threads = options.threads() == 0 ? Runtime.getRuntime().availableProcessors() : options.threads();
+            int threads = options.threads() == 0 ? CpuInfo.physicalCores() : options.threads();
             team = new ThreadTeam(threads);
             return new LanguageModel(file, config, weights, tokenizer, team, FloatOpsProvider.get(), ctx,
-                    options.maxBatch(), System.nanoTime() - start);
+                    options.maxBatch(), options.kvType(), System.nanoTime() - start);
         } catch (RuntimeException e) {
             if (team != null) {
                 team.close();
@@ -106,7 +110,7 @@ public final class LanguageModel implements AutoCloseable {
 
     /** Starts an empty sequence with this model's context. */
     public Session newSession() {
-        return new Session(transformer, contextLength, maxBatch);
+        return new Session(transformer, contextLength, maxBatch, kvType);
     }
 
     /**
@@ -124,8 +128,9 @@ public final class LanguageModel implements AutoCloseable {
                 .map(e -> e.getKey() + "×" + e.getValue())
                 .collect(Collectors.joining(" "));
         String warning = FloatOpsProvider.warning();
-        return String.format(Locale.ROOT, "nabd: %s | %s params | %s | ctx %d | %d threads | %s | %s%s",
-                config.architecture().name(), humanCount(weights.parameterCount()), types, contextLength, team.size(),
+        return String.format(Locale.ROOT, "nabd: %s | %s params | %s | ctx %d, kv %s | %d threads | %s | %s%s",
+                config.architecture().name(), humanCount(weights.parameterCount()), types, contextLength,
+                kvType.name().toLowerCase(Locale.ROOT), team.size(),
                 ops.description(), jitName(), warning.isEmpty() ? "" : "\n" + warning);
     }
 
@@ -181,6 +186,11 @@ public final class LanguageModel implements AutoCloseable {
     /** Threads the forward pass uses. */
     public int threads() {
         return team.size();
+    }
+
+    /** How the KV cache of each session stores keys and values. */
+    public GgmlType kvType() {
+        return kvType;
     }
 
     /** Time {@link #load} took. */

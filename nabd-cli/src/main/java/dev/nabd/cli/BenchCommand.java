@@ -5,7 +5,7 @@ import dev.nabd.LoadOptions;
 import dev.nabd.engine.Benchmark;
 import dev.nabd.model.FileType;
 import dev.nabd.model.ModelPreset;
-import dev.nabd.model.SyntheticModel;
+import dev.nabd.tensor.GgmlType;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,7 +55,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-n", "--n-gen"}, paramLabel = "N", split = ",", defaultValue = "128", description = "generation lengths (default: ${DEFAULT-VALUE}; 0 = none)")
     List<Integer> genSizes;
 
-    @Option(names = {"-t", "--threads"}, paramLabel = "N", split = ",", description = "thread counts (default: available processors)")
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", split = ",", description = "thread counts (default: one per physical core)")
     List<Integer> threads;
 
     @Option(names = {"-r", "--repetitions"}, paramLabel = "N", defaultValue = "5", description = "repetitions per test (default: ${DEFAULT-VALUE})")
@@ -77,7 +77,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         validate();
         PrintWriter err = spec.commandLine().getErr();
-        List<Integer> threadCounts = threads == null ? List.of(Runtime.getRuntime().availableProcessors()) : threads;
+        List<Integer> threadCounts = threads == null ? List.of(dev.nabd.kernel.CpuInfo.physicalCores()) : threads;
         ResultPrinter printer = new ResultPrinter(out, format);
         printer.header();
         for (Path file : models) {
@@ -112,7 +112,7 @@ final class BenchCommand implements Callable<Integer> {
                 + genSizes.stream().mapToInt(Integer::intValue).max().orElse(0);
         for (int t : threadCounts) {
             int batch = Math.max(1, Math.min(512, promptSizes.stream().mapToInt(Integer::intValue).max().orElse(1)));
-            try (LanguageModel m = LanguageModel.load(file, new LoadOptions(context, t, batch))) {
+            try (LanguageModel m = LanguageModel.load(file, new LoadOptions(context, t, batch, GgmlType.F16))) {
                 spec.commandLine().getErr().println(m.describe());
                 Benchmark bench = new Benchmark(m);
                 String name = label != null ? label : m.config().architecture().name() + " " + fileTypeLabel(m);
@@ -130,10 +130,15 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /** The file type as llama.cpp names it, or when the file does not say, the type most matrices have. */
     private static String fileTypeLabel(LanguageModel m) {
-        int id = m.file().metadata().getInt("general.file_type", -1);
-        FileType f = FileType.byId(id);
-        return f != null ? f.label() : "?";
+        FileType f = FileType.byId(m.file().metadata().getInt("general.file_type", -1));
+        if (f != null) {
+            return f.label();
+        }
+        return m.file().tensors().stream().filter(t -> t.shape().length == 2)
+                .collect(Collectors.groupingBy(t -> t.type().name(), Collectors.counting()))
+                .entrySet().stream().max(java.util.Map.Entry.comparingByValue()).map(java.util.Map.Entry::getKey).orElse("?");
     }
 
     private void validate() {

@@ -2,6 +2,7 @@ package dev.nabd.cli;
 
 import dev.nabd.LanguageModel;
 import dev.nabd.LoadOptions;
+import dev.nabd.tensor.GgmlType;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -20,12 +21,25 @@ final class ModelOptions {
             description = "context length (default: the smaller of the model's trained length and 4096)")
     int contextLength;
 
-    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "threads (default: available processors)")
+    @Option(names = {"-t", "--threads"}, paramLabel = "N", description = "threads (default: one per physical core)")
     int threads;
 
     @Option(names = {"-b", "--batch-size"}, paramLabel = "N", defaultValue = "256",
             description = "most tokens per forward pass while reading the prompt (default: ${DEFAULT-VALUE})")
     int batchSize;
+
+    @Option(names = "--kv-type", paramLabel = "TYPE", defaultValue = "f16",
+            description = "how the KV cache stores keys and values: f32, f16 or q8_0 (default: ${DEFAULT-VALUE})")
+    String kvType;
+
+    /** The KV cache type asked for. */
+    GgmlType kvType() {
+        GgmlType t = GgmlType.byName(kvType);
+        if (t != GgmlType.F32 && t != GgmlType.F16 && t != GgmlType.Q8_0) {
+            throw new UserInputException("--kv-type must be f32, f16 or q8_0, not " + kvType);
+        }
+        return t;
+    }
 
     LanguageModel load() {
         if (contextLength < 0 || threads < 0 || batchSize < 1) {
@@ -35,7 +49,7 @@ final class ModelOptions {
         if (!Files.exists(path)) {
             throw new UserInputException(path + ": no such file");
         }
-        return LanguageModel.load(path, new LoadOptions(contextLength, threads, batchSize));
+        return LanguageModel.load(path, new LoadOptions(contextLength, threads, batchSize, kvType()));
     }
 
     /** The bundled model: under the launcher's {@code nabd.home}, else beside the working directory. */

@@ -3,6 +3,7 @@ package dev.nabd.engine;
 import dev.nabd.model.ContextOverflowException;
 import dev.nabd.model.InferenceState;
 import dev.nabd.model.Transformer;
+import dev.nabd.tensor.GgmlType;
 
 /**
  * One sequence being evaluated: its KV cache, how many positions it has filled, and the forward passes
@@ -17,10 +18,11 @@ public final class Session {
     /**
      * @param contextLength positions the sequence may fill
      * @param maxBatch most tokens per forward pass
+     * @param kvType how the KV cache stores keys and values
      */
-    public Session(Transformer model, int contextLength, int maxBatch) {
+    public Session(Transformer model, int contextLength, int maxBatch, GgmlType kvType) {
         this.model = model;
-        this.state = model.newState(contextLength, maxBatch, 1);
+        this.state = model.newState(contextLength, maxBatch, 1, kvType);
         this.vocab = model.config().vocabSize();
     }
 

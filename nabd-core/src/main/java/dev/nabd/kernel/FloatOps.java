@@ -38,6 +38,14 @@ public interface FloatOps {
      */
     void dot4x4(float[] a, int aOff, int aStride, float[] b, int bOff, int bStride, int n, float[] out);
 
+    /** gate[off+i] = silu(gate[off+i])·up[off+i], where silu(g) = g / (1 + e^-g): the SwiGLU activation. */
+    void siluMul(float[] gate, float[] up, int off, int n);
+
+    /**
+     * v[off+i] = e^(v[off+i] − max) for i &lt; n, returning their sum: the exponentials of a softmax.
+     */
+    float expSum(float[] v, int off, int n, float max);
+
     /** Number of float lanes processed per instruction (1 for the scalar implementation). */
     int lanes();
 

@@ -173,6 +173,38 @@ final class PanamaFloatOps implements FloatOps {
     }
 
     @Override
+    public void siluMul(float[] gate, float[] up, int off, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector g = FloatVector.fromArray(S, gate, off + i);
+            FloatVector sig = g.neg().lanewise(VectorOperators.EXP).add(1f);
+            g.div(sig).mul(FloatVector.fromArray(S, up, off + i)).intoArray(gate, off + i);
+        }
+        for (; i < n; i++) {
+            float g = gate[off + i];
+            gate[off + i] = g / (1f + (float) Math.exp(-g)) * up[off + i];
+        }
+    }
+
+    @Override
+    public float expSum(float[] v, int off, int n, float max) {
+        FloatVector acc = FloatVector.zero(S);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector e = FloatVector.fromArray(S, v, off + i).sub(max).lanewise(VectorOperators.EXP);
+            e.intoArray(v, off + i);
+            acc = acc.add(e);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float e = (float) Math.exp(v[off + i] - max);
+            v[off + i] = e;
+            sum += e;
+        }
+        return sum;
+    }
+
+    @Override
     public int lanes() {
         return L;
     }

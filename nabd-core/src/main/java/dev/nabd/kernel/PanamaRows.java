@@ -1,7 +1,6 @@
 package dev.nabd.kernel;
 
 import dev.nabd.tensor.GgmlType;
-import dev.nabd.tensor.KScales;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -31,6 +30,7 @@ final class PanamaRows {
     static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
+    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
 
     private PanamaRows() {
     }
@@ -70,14 +70,27 @@ final class PanamaRows {
         return (FloatVector) v.convertShape(VectorOperators.B2F, F, 0);
     }
 
+    /**
+     * L bytes at {@code off} widened to 32-bit lanes (sign-extended). Bit fields are unpacked on these
+     * lanes: x86 has no byte shifts, and staying in one int species keeps C2's type profiles of the
+     * Vector API monomorphic, which is what lets it inline (and so keep the vectors in registers).
+     */
+    static IntVector ints(MemorySegment w, long off) {
+        return (IntVector) bytes(w, off).convertShape(VectorOperators.B2I, I, 0);
+    }
+
+    static FloatVector toFloat(IntVector v) {
+        return (FloatVector) v.convertShape(VectorOperators.I2F, F, 0);
+    }
+
     /** The low nibbles, 0..15. */
-    static ByteVector low(ByteVector v) {
-        return v.and((byte) 0x0F);
+    static IntVector low(IntVector v) {
+        return v.and(0x0F);
     }
 
     /** The high nibbles, 0..15. */
-    static ByteVector high(ByteVector v) {
-        return v.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F);
+    static IntVector high(IntVector v) {
+        return v.lanewise(VectorOperators.ASHR, 4).and(0x0F);
     }
 
     /** F16 (IEEE half) or BF16 rows: the bits are widened to floats in registers. */
@@ -102,19 +115,34 @@ final class PanamaRows {
             return magnitude.reinterpretAsInts().or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
         }
 
+        /** One value, for the tail of a row shorter than a whole number of vectors. */
+        private float scalar(MemorySegment w, long off) {
+            short bits = w.get(F16, off);
+            return brain ? Float.intBitsToFloat(bits << 16) : Float.float16ToFloat(bits);
+        }
+
         @Override
         public float dot(MemorySegment w, long off, float[] x, int xOff, int n) {
             FloatVector acc = FloatVector.zero(F);
-            for (int i = 0; i < n; i += L) {
+            int i = 0;
+            for (int bound = F.loopBound(n); i < bound; i += L) {
                 acc = load(w, off + 2L * i).fma(FloatVector.fromArray(F, x, xOff + i), acc);
             }
-            return acc.reduceLanes(VectorOperators.ADD);
+            float sum = acc.reduceLanes(VectorOperators.ADD);
+            for (; i < n; i++) {
+                sum += scalar(w, off + 2L * i) * x[xOff + i];
+            }
+            return sum;
         }
 
         @Override
         public void dequantize(MemorySegment w, long off, float[] out, int outOff, int n) {
-            for (int i = 0; i < n; i += L) {
+            int i = 0;
+            for (int bound = F.loopBound(n); i < bound; i += L) {
                 load(w, off + 2L * i).intoArray(out, outOff + i);
+            }
+            for (; i < n; i++) {
+                out[outOff + i] = scalar(w, off + 2L * i);
             }
         }
     }
@@ -172,15 +200,14 @@ final class PanamaRows {
 
         /** The L quants starting at value {@code first} (0 or 16, plus j) of the block, as floats without bias. */
         private FloatVector quants(MemorySegment w, long blk, int j, boolean highHalf) {
-            ByteVector v = bytes(w, blk + qsOffset + j);
-            FloatVector q = toFloat(highHalf ? high(v) : low(v));
+            IntVector v = ints(w, blk + qsOffset + j);
+            IntVector q = highHalf ? high(v) : low(v);
             if (fiveBits) {
-                int qh = w.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE), blk + (hasMin ? 4 : 2));
-                IntVector bits = IntVector.broadcast(I, qh).lanewise(VectorOperators.LSHR, IOTA.add(j + (highHalf ? 16 : 0)))
-                        .and(1).lanewise(VectorOperators.LSHL, 4);
-                q = q.add((FloatVector) bits.convertShape(VectorOperators.I2F, F, 0));
+                int qh = w.get(U32, blk + (hasMin ? 4 : 2));
+                q = q.or(IntVector.broadcast(I, qh).lanewise(VectorOperators.LSHR, IOTA.add(j + (highHalf ? 16 : 0)))
+                        .and(1).lanewise(VectorOperators.LSHL, 4));
             }
-            return q;
+            return toFloat(q);
         }
 
         @Override
@@ -228,6 +255,20 @@ final class PanamaRows {
      * value = d·scale·q − dmin·min.
      */
     static final class Q4_K implements RowOps {
+        /*
+         * The 12 scale bytes are read as three little-endian ints once per super-block and unpacked with
+         * shifts (ggml's get_scale_min_k4 on whole words): bytes 0-3 of the first word hold scales 0-3,
+         * of the second mins 0-3 (6 bits each, the top 2 bits lending to scales/mins 4-7), and the third
+         * word's low and high nibbles hold the low 4 bits of scales and mins 4-7.
+         */
+        private static int scale(int w0, int w2, int j) {
+            return j < 4 ? (w0 >>> (8 * j)) & 63 : ((w2 >>> (8 * (j - 4))) & 0xF) | (((w0 >>> (8 * (j - 4) + 6)) & 3) << 4);
+        }
+
+        private static int min(int w1, int w2, int j) {
+            return j < 4 ? (w1 >>> (8 * j)) & 63 : ((w2 >>> (8 * (j - 4) + 4)) & 0xF) | (((w1 >>> (8 * (j - 4) + 6)) & 3) << 4);
+        }
+
         @Override
         public float dot(MemorySegment w, long off, float[] x, int xOff, int n) {
             FloatVector acc = FloatVector.zero(F);
@@ -235,14 +276,17 @@ final class PanamaRows {
                 long blk = off + 144L * b;
                 float d = f16(w, blk);
                 float dmin = f16(w, blk + 2);
+                int w0 = w.get(U32, blk + 4);
+                int w1 = w.get(U32, blk + 8);
+                int w2 = w.get(U32, blk + 12);
                 for (int g = 0; g < 4; g++) {
-                    FloatVector dLo = FloatVector.broadcast(F, d * KScales.scaleK4(w, blk + 4, 2 * g));
-                    FloatVector mLo = FloatVector.broadcast(F, -dmin * KScales.minK4(w, blk + 4, 2 * g));
-                    FloatVector dHi = FloatVector.broadcast(F, d * KScales.scaleK4(w, blk + 4, 2 * g + 1));
-                    FloatVector mHi = FloatVector.broadcast(F, -dmin * KScales.minK4(w, blk + 4, 2 * g + 1));
+                    FloatVector dLo = FloatVector.broadcast(F, d * scale(w0, w2, 2 * g));
+                    FloatVector mLo = FloatVector.broadcast(F, -dmin * min(w1, w2, 2 * g));
+                    FloatVector dHi = FloatVector.broadcast(F, d * scale(w0, w2, 2 * g + 1));
+                    FloatVector mHi = FloatVector.broadcast(F, -dmin * min(w1, w2, 2 * g + 1));
                     int xs = xOff + 256 * b + 64 * g;
                     for (int j = 0; j < 32; j += L) {
-                        ByteVector v = bytes(w, blk + 16 + 32L * g + j);
+                        IntVector v = ints(w, blk + 16 + 32L * g + j);
                         acc = toFloat(low(v)).fma(dLo, mLo).fma(FloatVector.fromArray(F, x, xs + j), acc);
                         acc = toFloat(high(v)).fma(dHi, mHi).fma(FloatVector.fromArray(F, x, xs + 32 + j), acc);
                     }
@@ -257,14 +301,17 @@ final class PanamaRows {
                 long blk = off + 144L * b;
                 float d = f16(w, blk);
                 float dmin = f16(w, blk + 2);
+                int w0 = w.get(U32, blk + 4);
+                int w1 = w.get(U32, blk + 8);
+                int w2 = w.get(U32, blk + 12);
                 for (int g = 0; g < 4; g++) {
-                    FloatVector dLo = FloatVector.broadcast(F, d * KScales.scaleK4(w, blk + 4, 2 * g));
-                    FloatVector mLo = FloatVector.broadcast(F, -dmin * KScales.minK4(w, blk + 4, 2 * g));
-                    FloatVector dHi = FloatVector.broadcast(F, d * KScales.scaleK4(w, blk + 4, 2 * g + 1));
-                    FloatVector mHi = FloatVector.broadcast(F, -dmin * KScales.minK4(w, blk + 4, 2 * g + 1));
+                    FloatVector dLo = FloatVector.broadcast(F, d * scale(w0, w2, 2 * g));
+                    FloatVector mLo = FloatVector.broadcast(F, -dmin * min(w1, w2, 2 * g));
+                    FloatVector dHi = FloatVector.broadcast(F, d * scale(w0, w2, 2 * g + 1));
+                    FloatVector mHi = FloatVector.broadcast(F, -dmin * min(w1, w2, 2 * g + 1));
                     int ys = outOff + 256 * b + 64 * g;
                     for (int j = 0; j < 32; j += L) {
-                        ByteVector v = bytes(w, blk + 16 + 32L * g + j);
+                        IntVector v = ints(w, blk + 16 + 32L * g + j);
                         toFloat(low(v)).fma(dLo, mLo).intoArray(out, ys + j);
                         toFloat(high(v)).fma(dHi, mHi).intoArray(out, ys + 32 + j);
                     }
@@ -280,10 +327,17 @@ final class PanamaRows {
      * d·scale[l/16 + 2k] for the k-th of the four.
      */
     static final class Q6_K implements RowOps {
-        private static ByteVector six(ByteVector nibble, ByteVector qh, int shift) {
-            return nibble.or(qh.lanewise(VectorOperators.LSHR, shift).and((byte) 3).lanewise(VectorOperators.LSHL, 4)).sub((byte) 32);
+        /**
+         * A 6-bit quant, (nibble | two bits of qh at {@code shift} << 4) − 32, as floats. The four quants
+         * that share a byte of qh take its bits 0-1, 2-3, 4-5 and 6-7.
+         */
+        private static FloatVector six(IntVector nibble, IntVector qh, int shift) {
+            return toFloat(nibble.or(qh.lanewise(VectorOperators.ASHR, shift).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32));
         }
 
+        // The loops over `part` (values l and l+64 from the low and high nibbles of ql[l], then l+32 and
+        // l+96 from ql[l+32]) are kept as loops on purpose: written out four times, the body grows past
+        // what C2 inlines and the vectors end up boxed on the heap, eight times slower.
         @Override
         public float dot(MemorySegment w, long off, float[] x, int xOff, int n) {
             FloatVector acc = FloatVector.zero(F);
@@ -292,22 +346,18 @@ final class PanamaRows {
                 float d = f16(w, blk + 208);
                 for (int half = 0; half < 2; half++) {
                     long ql = blk + 64L * half;
-                    long qh = blk + 128 + 32L * half;
                     long sc = blk + 192 + 8L * half;
                     int y = xOff + 256 * b + 128 * half;
                     for (int l = 0; l < 32; l += L) {
+                        IntVector h = ints(w, blk + 128 + 32L * half + l);
                         int is = l / 16;
-                        ByteVector a = bytes(w, ql + l);
-                        ByteVector c = bytes(w, ql + 32 + l);
-                        ByteVector h = bytes(w, qh + l);
-                        acc = toFloat(six(low(a), h, 0)).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + is))
-                                .fma(FloatVector.fromArray(F, x, y + l), acc);
-                        acc = toFloat(six(low(c), h, 2)).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + is + 2))
-                                .fma(FloatVector.fromArray(F, x, y + 32 + l), acc);
-                        acc = toFloat(six(high(a), h, 4)).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + is + 4))
-                                .fma(FloatVector.fromArray(F, x, y + 64 + l), acc);
-                        acc = toFloat(six(high(c), h, 6)).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + is + 6))
-                                .fma(FloatVector.fromArray(F, x, y + 96 + l), acc);
+                        for (int part = 0; part < 2; part++) {
+                            IntVector q = ints(w, ql + 32 * part + l);
+                            float sLo = d * w.get(ValueLayout.JAVA_BYTE, sc + is + 2 * part);
+                            float sHi = d * w.get(ValueLayout.JAVA_BYTE, sc + is + 2 * part + 4);
+                            acc = six(low(q), h, 2 * part).mul(sLo).fma(FloatVector.fromArray(F, x, y + 32 * part + l), acc);
+                            acc = six(high(q), h, 2 * part + 4).mul(sHi).fma(FloatVector.fromArray(F, x, y + 64 + 32 * part + l), acc);
+                        }
                     }
                 }
             }
@@ -321,18 +371,18 @@ final class PanamaRows {
                 float d = f16(w, blk + 208);
                 for (int half = 0; half < 2; half++) {
                     long ql = blk + 64L * half;
-                    long qh = blk + 128 + 32L * half;
                     long sc = blk + 192 + 8L * half;
                     int y = outOff + 256 * b + 128 * half;
                     for (int l = 0; l < 32; l += L) {
+                        IntVector h = ints(w, blk + 128 + 32L * half + l);
                         int is = l / 16;
-                        ByteVector a = bytes(w, ql + l);
-                        ByteVector c = bytes(w, ql + 32 + l);
-                        ByteVector h = bytes(w, qh + l);
-                        toFloat(six(low(a), h, 0)).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + is)).intoArray(out, y + l);
-                        toFloat(six(low(c), h, 2)).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + is + 2)).intoArray(out, y + 32 + l);
-                        toFloat(six(high(a), h, 4)).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + is + 4)).intoArray(out, y + 64 + l);
-                        toFloat(six(high(c), h, 6)).mul(d * w.get(ValueLayout.JAVA_BYTE, sc + is + 6)).intoArray(out, y + 96 + l);
+                        for (int part = 0; part < 2; part++) {
+                            IntVector q = ints(w, ql + 32 * part + l);
+                            float sLo = d * w.get(ValueLayout.JAVA_BYTE, sc + is + 2 * part);
+                            float sHi = d * w.get(ValueLayout.JAVA_BYTE, sc + is + 2 * part + 4);
+                            six(low(q), h, 2 * part).mul(sLo).intoArray(out, y + 32 * part + l);
+                            six(high(q), h, 2 * part + 4).mul(sHi).intoArray(out, y + 64 + 32 * part + l);
+                        }
                     }
                 }
             }

@@ -73,6 +73,25 @@ final class ScalarFloatOps implements FloatOps {
     }
 
     @Override
+    public void siluMul(float[] gate, float[] up, int off, int n) {
+        for (int i = off; i < off + n; i++) {
+            float g = gate[i];
+            gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
+        }
+    }
+
+    @Override
+    public float expSum(float[] v, int off, int n, float max) {
+        float sum = 0f;
+        for (int i = off; i < off + n; i++) {
+            float e = (float) Math.exp(v[i] - max);
+            v[i] = e;
+            sum += e;
+        }
+        return sum;
+    }
+
+    @Override
     public int lanes() {
         return 1;
     }

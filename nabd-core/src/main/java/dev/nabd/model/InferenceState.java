@@ -1,5 +1,9 @@
 package dev.nabd.model;
 
+import dev.nabd.kernel.RowOps;
+import dev.nabd.kernel.RowOpsProvider;
+import dev.nabd.tensor.GgmlType;
+
 /**
  * Everything one sequence needs while it runs: its KV cache and the scratch buffers of a forward pass,
  * all sized once (for up to {@code maxBatch} tokens per pass) so that no pass allocates.
@@ -23,11 +27,14 @@ public final class InferenceState {
     final float[][] scores; // per worker: attention scores over the context
     final float[] logits;  // [maxLogitRows × vocab]
 
-    InferenceState(ModelConfig c, int contextLength, int maxBatch, int maxLogitRows, int workers) {
+    final float[][] headValues; // per worker: one head's values decoded from the cache
+    final RowOps kvRows;        // reads keys and values in the cache's type
+
+    InferenceState(ModelConfig c, int contextLength, int maxBatch, int maxLogitRows, int workers, GgmlType kvType) {
         if (maxBatch < 1 || maxLogitRows < 1) {
             throw new IllegalArgumentException("batch and logit rows must be positive");
         }
-        this.kv = new KvCache(c, contextLength);
+        this.kv = new KvCache(c, contextLength, kvType);
         this.maxBatch = maxBatch;
         this.maxLogitRows = maxLogitRows;
         this.x = new float[maxBatch * c.dim()];
@@ -42,6 +49,8 @@ public final class InferenceState {
         this.cos = new float[c.ropeDim() / 2];
         this.sin = new float[c.ropeDim() / 2];
         this.scores = new float[workers][contextLength];
+        this.headValues = new float[workers][c.valueDim()];
+        this.kvRows = RowOpsProvider.of(kv.type());
         this.logits = new float[maxLogitRows * c.vocabSize()];
     }
 

@@ -1,28 +1,55 @@
 package dev.nabd.model;
 
+import dev.nabd.tensor.BlockCodec;
+import dev.nabd.tensor.BlockCodecs;
+import dev.nabd.tensor.GgmlType;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
 /**
- * Keys and values of every past position, per layer, for one sequence: the whole context is allocated
- * up front so decoding never allocates. Layout per layer: {@code [position][kvHeads × headDim]}, so one
- * position's keys for all heads are contiguous and a head's key at a position starts at
- * {@code position·kvDim + head·headDim}.
+ * Keys and values of every past position, per layer, for one sequence, stored in F32, F16 or Q8_0. The
+ * whole context is allocated up front (off the Java heap) so decoding never allocates.
+ *
+ * <p>Layout per layer: one row per position of {@code kvHeads × headDim} values in the cache type, so a
+ * head's keys at a position are {@link #headBytes()} bytes at {@code keyOffset(position, head)}: the
+ * attention kernels read them with the same row kernels as weights.
  */
 public final class KvCache {
-    private final float[][] keys;
-    private final float[][] values;
+    private final MemorySegment[] keys;
+    private final MemorySegment[] values;
     private final int contextLength;
-    private final int kvDim;
-    private final int vDim;
+    private final GgmlType type;
+    private final BlockCodec codec;
+    private final long keyRowBytes;
+    private final long valueRowBytes;
+    private final long keyHeadBytes;
+    private final long valueHeadBytes;
 
-    public KvCache(ModelConfig c, int contextLength) {
-        this.contextLength = contextLength;
-        this.kvDim = c.kvDim();
-        this.vDim = c.vDim();
-        long perLayer = (long) contextLength * Math.max(kvDim, vDim);
-        if (perLayer > Integer.MAX_VALUE - 16) {
-            throw new ModelException("a context of " + contextLength + " positions does not fit one layer's KV cache");
+    /**
+     * @param type F32, F16 or Q8_0; a type whose blocks do not fit a head falls back to F16
+     */
+    public KvCache(ModelConfig c, int contextLength, GgmlType type) {
+        if (type != GgmlType.F32 && type != GgmlType.F16 && type != GgmlType.Q8_0) {
+            throw new IllegalArgumentException("the KV cache can be f32, f16 or q8_0, not " + type);
         }
-        this.keys = new float[c.layers()][contextLength * kvDim];
-        this.values = new float[c.layers()][contextLength * vDim];
+        if (c.headDim() % type.blockSize() != 0 || c.valueDim() % type.blockSize() != 0) {
+            type = GgmlType.F16;
+        }
+        this.type = type;
+        this.codec = BlockCodecs.of(type);
+        this.contextLength = contextLength;
+        this.keyRowBytes = type.bytesFor(c.kvDim());
+        this.valueRowBytes = type.bytesFor(c.vDim());
+        this.keyHeadBytes = type.bytesFor(c.headDim());
+        this.valueHeadBytes = type.bytesFor(c.valueDim());
+        Arena arena = Arena.ofAuto();
+        this.keys = new MemorySegment[c.layers()];
+        this.values = new MemorySegment[c.layers()];
+        for (int l = 0; l < c.layers(); l++) {
+            keys[l] = arena.allocate(keyRowBytes * contextLength, 64);
+            values[l] = arena.allocate(valueRowBytes * contextLength, 64);
+        }
     }
 
     /** Number of positions the cache holds. */
@@ -30,24 +57,39 @@ public final class KvCache {
         return contextLength;
     }
 
-    /** Keys of layer {@code l}, laid out as described above. */
-    public float[] keys(int l) {
+    /** The type the cache stores keys and values in. */
+    public GgmlType type() {
+        return type;
+    }
+
+    /** Keys of layer {@code l}. */
+    public MemorySegment keys(int l) {
         return keys[l];
     }
 
     /** Values of layer {@code l}. */
-    public float[] values(int l) {
+    public MemorySegment values(int l) {
         return values[l];
     }
 
-    /** Stores one position's keys and values for layer {@code l}. */
-    public void store(int l, int position, float[] k, int kOff, float[] v, int vOff) {
-        System.arraycopy(k, kOff, keys[l], position * kvDim, kvDim);
-        System.arraycopy(v, vOff, values[l], position * vDim, vDim);
+    /** Byte offset of kv-head {@code head}'s keys at {@code position}. */
+    public long keyOffset(int position, int head) {
+        return position * keyRowBytes + head * keyHeadBytes;
+    }
+
+    /** Byte offset of kv-head {@code head}'s values at {@code position}. */
+    public long valueOffset(int position, int head) {
+        return position * valueRowBytes + head * valueHeadBytes;
+    }
+
+    /** Stores (encodes) one position's keys and values for layer {@code l}. */
+    public void store(int l, int position, float[] k, int kOff, float[] v, int vOff, int kvDim, int vDim) {
+        codec.quantize(k, kOff, keys[l], position * keyRowBytes, kvDim);
+        codec.quantize(v, vOff, values[l], position * valueRowBytes, vDim);
     }
 
     /** Bytes held by the cache. */
     public long byteSize() {
-        return 4L * keys.length * contextLength * (kvDim + vDim);
+        return (long) keys.length * contextLength * (keyRowBytes + valueRowBytes);
     }
 }

@@ -93,41 +93,73 @@ public record SyntheticModel(Architecture architecture, int dim, int layers, int
         } else {
             putByteVocabulary(w);
         }
-        TensorNames n = architecture.tensors();
-        int qDim = heads * headDim;
-        int kvDim = kvHeads * headDim;
-        String embeddingRole = tiedEmbeddings ? "output" : "token_embd";
-        matrix(w, r, n.tokenEmbedding(), fileType.matrixType(embeddingRole, 0, layers, dim), dim, vocabSize, 0.25f);
-        vector(w, r, n.outputNorm(), dim, 1f, 0.1f);
-        if (!tiedEmbeddings) {
-            matrix(w, r, n.output(), fileType.matrixType("output", 0, layers, dim), dim, vocabSize, (float) (1 / Math.sqrt(dim)));
-        }
-        for (int l = 0; l < layers; l++) {
-            vector(w, r, TensorNames.layer(n.attnNorm(), l), dim, 1f, 0.1f);
-            layerMatrix(w, r, n.attnQ(), "attn_q", l, dim, qDim);
-            layerMatrix(w, r, n.attnK(), "attn_k", l, dim, kvDim);
-            layerMatrix(w, r, n.attnV(), "attn_v", l, dim, kvDim);
-            if (architecture == Architecture.QWEN2) {
-                vector(w, r, TensorNames.layer(n.attnQBias(), l), qDim, 0f, 0.1f);
-                vector(w, r, TensorNames.layer(n.attnKBias(), l), kvDim, 0f, 0.1f);
-                vector(w, r, TensorNames.layer(n.attnVBias(), l), kvDim, 0f, 0.1f);
+        for (Planned t : plan()) {
+            if (t.rows() == 0) {
+                vector(w, r, t.name(), t.cols(), t.mean(), t.std());
+            } else {
+                matrix(w, r, t.name(), t.type(), t.cols(), t.rows(), t.std());
             }
-            if (architecture.qkNorm()) {
-                vector(w, r, TensorNames.layer(n.attnQNorm(), l), headDim, 1f, 0.1f);
-                vector(w, r, TensorNames.layer(n.attnKNorm(), l), headDim, 1f, 0.1f);
-            }
-            layerMatrix(w, r, n.attnOutput(), "attn_output", l, qDim, dim);
-            vector(w, r, TensorNames.layer(n.ffnNorm(), l), dim, 1f, 0.1f);
-            layerMatrix(w, r, n.ffnGate(), "ffn_gate", l, dim, ffnDim);
-            layerMatrix(w, r, n.ffnUp(), "ffn_up", l, dim, ffnDim);
-            layerMatrix(w, r, n.ffnDown(), "ffn_down", l, ffnDim, dim);
         }
         w.write(path);
     }
 
-    private void layerMatrix(GgufWriter w, SplittableRandom r, String template, String role, int layer, int cols, int rows) {
-        GgmlType type = fileType.matrixType(role, layer, layers, cols);
-        matrix(w, r, TensorNames.layer(template, layer), type, cols, rows, (float) (1 / Math.sqrt(cols)));
+    /**
+     * One tensor of the model, in file order: a matrix of {@code rows} rows, or an F32 vector when
+     * {@code rows} is 0, drawn from N(mean, std²).
+     */
+    private record Planned(String name, GgmlType type, int cols, int rows, float mean, float std) {
+        long bytes() {
+            return type.bytesFor((long) cols * Math.max(1, rows));
+        }
+    }
+
+    /** Bytes of all tensors, as {@code nabd bench} and llama-bench report a model's size. */
+    public long weightBytes() {
+        return plan().stream().mapToLong(Planned::bytes).sum();
+    }
+
+    /** Every tensor, with the type the file type gives it. */
+    private java.util.List<Planned> plan() {
+        java.util.List<Planned> out = new java.util.ArrayList<>();
+        TensorNames n = architecture.tensors();
+        int qDim = heads * headDim;
+        int kvDim = kvHeads * headDim;
+        String embeddingRole = tiedEmbeddings ? "output" : "token_embd";
+        out.add(new Planned(n.tokenEmbedding(), fileType.matrixType(embeddingRole, 0, layers, dim), dim, vocabSize, 0f, 0.25f));
+        out.add(vector(n.outputNorm(), dim, 1f, 0.1f));
+        if (!tiedEmbeddings) {
+            out.add(new Planned(n.output(), fileType.matrixType("output", 0, layers, dim), dim, vocabSize, 0f, (float) (1 / Math.sqrt(dim))));
+        }
+        for (int l = 0; l < layers; l++) {
+            out.add(vector(TensorNames.layer(n.attnNorm(), l), dim, 1f, 0.1f));
+            out.add(layerMatrix(n.attnQ(), "attn_q", l, dim, qDim));
+            out.add(layerMatrix(n.attnK(), "attn_k", l, dim, kvDim));
+            out.add(layerMatrix(n.attnV(), "attn_v", l, dim, kvDim));
+            if (architecture == Architecture.QWEN2) {
+                out.add(vector(TensorNames.layer(n.attnQBias(), l), qDim, 0f, 0.1f));
+                out.add(vector(TensorNames.layer(n.attnKBias(), l), kvDim, 0f, 0.1f));
+                out.add(vector(TensorNames.layer(n.attnVBias(), l), kvDim, 0f, 0.1f));
+            }
+            if (architecture.qkNorm()) {
+                out.add(vector(TensorNames.layer(n.attnQNorm(), l), headDim, 1f, 0.1f));
+                out.add(vector(TensorNames.layer(n.attnKNorm(), l), headDim, 1f, 0.1f));
+            }
+            out.add(layerMatrix(n.attnOutput(), "attn_output", l, qDim, dim));
+            out.add(vector(TensorNames.layer(n.ffnNorm(), l), dim, 1f, 0.1f));
+            out.add(layerMatrix(n.ffnGate(), "ffn_gate", l, dim, ffnDim));
+            out.add(layerMatrix(n.ffnUp(), "ffn_up", l, dim, ffnDim));
+            out.add(layerMatrix(n.ffnDown(), "ffn_down", l, ffnDim, dim));
+        }
+        return out;
+    }
+
+    private static Planned vector(String name, int length, float mean, float std) {
+        return new Planned(name, GgmlType.F32, length, 0, mean, std);
+    }
+
+    private Planned layerMatrix(String template, String role, int layer, int cols, int rows) {
+        return new Planned(TensorNames.layer(template, layer), fileType.matrixType(role, layer, layers, cols), cols, rows,
+                0f, (float) (1 / Math.sqrt(cols)));
     }
 
     /** SentencePiece-style vocabulary: unk, bos, eos, the 256 byte tokens, then filler pieces. */

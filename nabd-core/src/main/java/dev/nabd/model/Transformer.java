@@ -3,6 +3,9 @@ package dev.nabd.model;
 import dev.nabd.kernel.FloatOps;
 import dev.nabd.kernel.MatMul;
 import dev.nabd.kernel.ThreadTeam;
+import dev.nabd.tensor.GgmlType;
+
+import java.lang.foreign.MemorySegment;
 
 /**
  * The forward pass of a dense decoder (Llama, Mistral, Qwen2, Qwen3 and kin) over a batch of tokens.
@@ -26,6 +29,7 @@ public final class Transformer {
     private final FloatOps ops;
     private final MatMul mm;
     private final double[] ropeFrequencies;
+    private final AttentionStep attention = new AttentionStep();
 
     public Transformer(ModelConfig config, ModelWeights weights, ThreadTeam team, FloatOps ops) {
         this.c = config;
@@ -64,7 +68,12 @@ public final class Transformer {
      * @param maxLogitRows most rows of logits per pass
      */
     public InferenceState newState(int contextLength, int maxBatch, int maxLogitRows) {
-        return new InferenceState(c, contextLength, maxBatch, maxLogitRows, team.size());
+        return newState(contextLength, maxBatch, maxLogitRows, GgmlType.F32);
+    }
+
+    /** A new sequence state whose KV cache stores {@code kvType} (F32, F16 or Q8_0). */
+    public InferenceState newState(int contextLength, int maxBatch, int maxLogitRows, GgmlType kvType) {
+        return new InferenceState(c, contextLength, maxBatch, maxLogitRows, team.size(), kvType);
     }
 
     /**
@@ -137,17 +146,9 @@ public final class Transformer {
             for (int h = 0; h < c.kvHeads(); h++) {
                 rotate(s, s.k, b * kvDim + h * c.headDim());
             }
-            s.kv.store(l, pos + b, s.k, b * kvDim, s.v, b * vDim);
+            s.kv.store(l, pos + b, s.k, b * kvDim, s.v, b * vDim, kvDim, vDim);
         }
-        float[] keys = s.kv.keys(l);
-        float[] values = s.kv.values(l);
-        int items = n * c.heads();
-        team.run((index, size) -> {
-            float[] scores = s.scores[index];
-            for (int item = ThreadTeam.rangeStart(items, index, size), end = ThreadTeam.rangeStart(items, index + 1, size); item < end; item++) {
-                attendOneHead(keys, values, s.q, s.att, scores, item / c.heads(), item % c.heads(), pos);
-            }
-        });
+        attention.run(s, l, n, pos);
         mm.apply(lw.wo(), s.att, qDim, s.proj, dim, n);
         for (int b = 0; b < n; b++) {
             ops.add(s.proj, b * dim, s.x, b * dim, dim);
@@ -155,10 +156,42 @@ public final class Transformer {
     }
 
     /**
-     * Causal attention of query head {@code h} of batch row {@code b} (at position {@code pos + b}) over
-     * every cached position up to its own: scores, softmax, weighted sum of values into {@code att}.
+     * Causal attention over the KV cache as one thread-team step: every (token, query head) pair of the
+     * batch is one item, items are split in contiguous ranges. The step object is reused, so running it
+     * allocates nothing.
      */
-    private void attendOneHead(float[] keys, float[] values, float[] q, float[] att, float[] scores, int b, int h, int pos) {
+    private final class AttentionStep implements ThreadTeam.Task {
+        private InferenceState s;
+        private int layer;
+        private int batch;
+        private int pos;
+
+        void run(InferenceState s, int layer, int batch, int pos) {
+            this.s = s;
+            this.layer = layer;
+            this.batch = batch;
+            this.pos = pos;
+            team.run(this);
+        }
+
+        @Override
+        public void run(int index, int size) {
+            int items = batch * c.heads();
+            for (int item = ThreadTeam.rangeStart(items, index, size), end = ThreadTeam.rangeStart(items, index + 1, size); item < end; item++) {
+                attendOneHead(s, layer, s.scores[index], s.headValues[index], item / c.heads(), item % c.heads(), pos);
+            }
+        }
+    }
+
+    /**
+     * Attention of query head {@code h} of batch row {@code b} (at position {@code pos + b}) over every
+     * cached position up to its own: scores, softmax, weighted sum of values into {@code att}. Keys and
+     * values are read from the cache in its own type with the row kernels.
+     */
+    private void attendOneHead(InferenceState s, int layer, float[] scores, float[] headValues, int b, int h, int pos) {
+        KvCache kv = s.kv;
+        MemorySegment keys = kv.keys(layer);
+        MemorySegment values = kv.values(layer);
         int headDim = c.headDim();
         int kvHead = h / (c.heads() / c.kvHeads());
         int qOff = b * c.qDim() + h * headDim;
@@ -166,21 +199,17 @@ public final class Transformer {
         float scale = (float) (1.0 / Math.sqrt(headDim));
         float max = Float.NEGATIVE_INFINITY;
         for (int t = 0; t <= last; t++) {
-            float sc = ops.dot(q, qOff, keys, t * c.kvDim() + kvHead * headDim, headDim) * scale;
+            float sc = s.kvRows.dot(keys, kv.keyOffset(t, kvHead), s.q, qOff, headDim) * scale;
             scores[t] = sc;
             max = Math.max(max, sc);
         }
-        float sum = 0f;
-        for (int t = 0; t <= last; t++) {
-            float e = (float) Math.exp(scores[t] - max);
-            scores[t] = e;
-            sum += e;
-        }
+        float sum = ops.expSum(scores, 0, last + 1, max);
         int outOff = b * c.qDim() + h * c.valueDim();
-        java.util.Arrays.fill(att, outOff, outOff + c.valueDim(), 0f);
+        java.util.Arrays.fill(s.att, outOff, outOff + c.valueDim(), 0f);
         float inv = 1f / sum;
         for (int t = 0; t <= last; t++) {
-            ops.axpy(scores[t] * inv, values, t * c.vDim() + kvHead * c.valueDim(), att, outOff, c.valueDim());
+            s.kvRows.dequantize(values, kv.valueOffset(t, kvHead), headValues, 0, c.valueDim());
+            ops.axpy(scores[t] * inv, headValues, 0, s.att, outOff, c.valueDim());
         }
     }
 
@@ -192,10 +221,7 @@ public final class Transformer {
             rmsNorm(s.x, b * dim, lw.ffnNorm(), s.xb, b * dim, dim);
         }
         mm.apply(lw.gate(), s.gate, ffn, lw.up(), s.up, ffn, s.xb, dim, n);
-        for (int i = 0, end = n * ffn; i < end; i++) {
-            float g = s.gate[i];
-            s.gate[i] = g / (1f + (float) Math.exp(-g)) * s.up[i];
-        }
+        ops.siluMul(s.gate, s.up, 0, n * ffn);
         mm.apply(lw.down(), s.gate, ffn, s.proj, dim, n);
         for (int b = 0; b < n; b++) {
             ops.add(s.proj, b * dim, s.x, b * dim, dim);

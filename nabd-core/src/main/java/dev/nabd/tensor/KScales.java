@@ -17,12 +17,12 @@ import java.lang.foreign.MemorySegment;
  * of bytes 0..7, those of scales 8..15 the high nibbles of bytes 0..7; the top 2 bits of scale j sit in
  * byte {@code 8 + j % 4} at bit {@code 2·(j / 4)}.
  */
-public final class KScales {
+final class KScales {
     private KScales() {
     }
 
     /** Q4_K/Q5_K scale {@code j} (0..7, value 0..63) of the field at {@code base}. */
-    public static int scaleK4(MemorySegment s, long base, int j) {
+    static int scaleK4(MemorySegment s, long base, int j) {
         if (j < 4) {
             return u8(s, base + j) & 63;
         }
@@ -30,7 +30,7 @@ public final class KScales {
     }
 
     /** Q4_K/Q5_K min {@code j} (0..7, value 0..63) of the field at {@code base}. */
-    public static int minK4(MemorySegment s, long base, int j) {
+    static int minK4(MemorySegment s, long base, int j) {
         if (j < 4) {
             return u8(s, base + j + 4) & 63;
         }

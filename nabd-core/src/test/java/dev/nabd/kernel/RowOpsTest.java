@@ -66,4 +66,40 @@ class RowOpsTest {
         float dot = k.dot(seg, 1 + rowBytes, x, 3, n);
         assertThat((double) dot).isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-5 * magnitude + 1e-6));
     }
+
+    /** Float rows (F32, F16, BF16: the KV cache and small heads) of any length, not only whole vectors. */
+    @ParameterizedTest(name = "{0} n={1}")
+    @MethodSource("oddLengths")
+    void floatRowsOfAnyLength(GgmlType type, int n) {
+        SplittableRandom r = new SplittableRandom(n);
+        float[] values = new float[n];
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = (float) r.nextGaussian();
+            x[i] = (float) r.nextGaussian();
+        }
+        MemorySegment seg = MemorySegment.ofArray(new byte[(int) type.bytesFor(n) + 2]);
+        BlockCodecs.of(type).quantize(values, 0, seg, 2, n);
+        float[] expected = new float[n];
+        BlockCodecs.of(type).dequantize(seg, 2, expected, 0, n);
+        float[] decoded = new float[n];
+        RowOps k = RowOpsProvider.of(type);
+        k.dequantize(seg, 2, decoded, 0, n);
+        assertThat(decoded).containsExactly(expected);
+        double exact = 0;
+        for (int i = 0; i < n; i++) {
+            exact += (double) expected[i] * x[i];
+        }
+        assertThat((double) k.dot(seg, 2, x, 0, n)).isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-4 * n));
+    }
+
+    static List<Arguments> oddLengths() {
+        List<Arguments> out = new ArrayList<>();
+        for (GgmlType t : new GgmlType[] {GgmlType.F32, GgmlType.F16, GgmlType.BF16}) {
+            for (int n : new int[] {1, 8, 17, 40, 64, 100}) {
+                out.add(Arguments.of(t, n));
+            }
+        }
+        return out;
+    }
 }

@@ -1,0 +1,51 @@
+package dev.nabd.model;
+
+import dev.nabd.LanguageModel;
+import dev.nabd.LoadOptions;
+import dev.nabd.engine.Session;
+import dev.nabd.tensor.GgmlType;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A decode step allocates nothing on the Java heap: not on the calling thread, not on the team's
+ * workers. Measured with the JVM's per-thread allocation counters over many steps after a warm-up, so
+ * a single stray allocation per token would show as hundreds of bytes.
+ */
+class NoAllocationTest {
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"Q8_0", "Q4_0", "Q4_K", "Q6_K", "F16"})
+    void decodingDoesNotAllocate(String typeName) throws Exception {
+        GgmlType type = GgmlType.valueOf(typeName);
+        Path file = dir.resolve("m.gguf");
+        SyntheticModel.small(Architecture.QWEN3, type, 3).write(file);
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        try (LanguageModel m = LanguageModel.load(file, LoadOptions.DEFAULTS.withThreads(2).withContextLength(256))) {
+            Session s = m.newSession();
+            int token = 7;
+            // Warm up past C2's compilation of the hot paths (allocations of the interpreter and C1 do not count).
+            for (int round = 0; round < 6; round++) {
+                s.reset();
+                for (int i = 0; i < 200; i++) {
+                    s.append(token);
+                }
+            }
+            s.reset();
+            long before = threads.getTotalThreadAllocatedBytes();
+            for (int i = 0; i < 200; i++) {
+                s.append(token);
+            }
+            long allocated = threads.getTotalThreadAllocatedBytes() - before;
+            assertThat(allocated / 200.0).as("bytes allocated per decode step").isLessThan(16.0);
+        }
+    }
+}
