@@ -18,7 +18,8 @@ final class Renderer {
     /**
      * What one render may use.
      *
-     * @param macroDepth deepest macro nesting (Python's own recursion limit stops Jinja near 200)
+     * @param macroDepth deepest nesting of macro calls and recursive loop calls (Python's own recursion
+     *                   limit stops Jinja near 200)
      * @param iterations most loop iterations, all loops of the render together
      * @param output     longest output, in UTF-16 units
      */
@@ -28,7 +29,8 @@ final class Renderer {
 
     final Evaluator ev = new Evaluator();
     private final Limits limits;
-    private int macroDepth;
+    /** Macro calls and recursive loop calls under way: either can run away. */
+    private int callDepth;
     private long iterations;
 
     Renderer(Limits limits) {
@@ -137,9 +139,14 @@ final class Renderer {
             knownLength = Py.len(iterable);
         }
         LoopContext loop = new LoopContext(items, knownLength, depth0, f.recursive() ? (inner, depth) -> {
-            StringBuilder sb = new StringBuilder();
-            loop(f, inner, outer, sb, depth);
-            return sb.toString();
+            enterCall("a recursive for loop");
+            try {
+                StringBuilder sb = new StringBuilder();
+                loop(f, inner, outer, sb, depth);
+                return sb.toString();
+            } finally {
+                callDepth--;
+            }
         } : null);
         boolean completed = false;
         while (loop.hasNext()) {
@@ -272,17 +279,13 @@ final class Renderer {
         if (!def.usesVarargs() && args.positional.size() > count) {
             throw JinjaError.type("macro " + displayName + " takes not more than " + count + " argument(s)");
         }
-        if (macroDepth >= limits.macroDepth()) {
-            throw new JinjaError("RecursionError", "macro calls nested more than " + limits.macroDepth()
-                    + " deep (runaway recursion in macro " + displayName + ")");
-        }
         Scope scope = new Scope(macro.closure);
         for (int i = 0; i < count; i++) {
             if (values[i] != Args.MISSING) {
                 scope.set(params.get(i).name(), values[i]);
             }
         }
-        macroDepth++;
+        enterCall("macro " + displayName);
         try {
             for (int i = 0; i < count; i++) {
                 if (values[i] == Args.MISSING) {
@@ -304,7 +307,16 @@ final class Renderer {
             render(def.body(), scope, out);
             return out.toString();
         } finally {
-            macroDepth--;
+            callDepth--;
         }
+    }
+
+    /** Counts one more nested macro or recursive loop call, failing with the culprit's name past the limit. */
+    private void enterCall(String what) {
+        if (callDepth >= limits.macroDepth()) {
+            throw new JinjaError("RecursionError", "calls nested more than " + limits.macroDepth()
+                    + " deep (runaway recursion in " + what + ")");
+        }
+        callDepth++;
     }
 }

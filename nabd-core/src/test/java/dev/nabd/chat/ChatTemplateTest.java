@@ -150,11 +150,25 @@ class ChatTemplateTest {
     @Test
     void runawayMacroRecursionIsStopped() {
         TemplateException e = renderError("{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}", Map.of());
-        assertThat(e.detail()).isEqualTo("RecursionError: macro calls nested more than 200 deep (runaway recursion in macro 'f')");
+        assertThat(e.detail()).isEqualTo("RecursionError: calls nested more than 200 deep (runaway recursion in macro 'f')");
         assertThat(e.line()).isEqualTo(1);
         // bounded recursion is fine
         assertThat(render("{% macro f(n) %}{% if n %}{{ n }}{{ f(n - 1) }}{% endif %}{% endmacro %}{{ f(150) }}", Map.of()))
                 .startsWith("150149148").endsWith("321");
+    }
+
+    /** A recursive loop that calls itself on the same items forever stops at the same depth, naming its line. */
+    @Test
+    void runawayLoopRecursionIsStopped() {
+        TemplateException e = renderError("start\n{% for n in tree recursive %}\n{{ loop(tree) }}{% endfor %}",
+                Map.of("tree", List.of(1)));
+        assertThat(e.detail()).isEqualTo("RecursionError: calls nested more than 200 deep (runaway recursion in a recursive for loop)");
+        assertThat(e.line()).isEqualTo(3);
+        // a real tree nests as deep as it is
+        Map<String, Object> leaf = Map.of("name", "c", "children", List.of());
+        Map<String, Object> tree = Map.of("name", "a", "children", List.of(Map.of("name", "b", "children", List.of(leaf))));
+        assertThat(render("{% for n in t recursive %}{{ n.name }}{{ loop.depth }}{{ loop(n.children) }}{% endfor %}",
+                Map.of("t", List.of(tree)))).isEqualTo("a1b2c3");
     }
 
     @Test
