@@ -3,6 +3,9 @@ package dev.nabd.tokenizer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nabd.tokenizer.TokenizerTestData.HfCase;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
@@ -34,6 +37,29 @@ class LlamaCppVocabTest {
             assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".gguf"))
                     .map(n -> n.substring("ggml-vocab-".length(), n.length() - ".gguf".length())))
                     .containsExactlyInAnyOrderElementsOf(cases().map(a -> (String) a.get()[0]).distinct().toList());
+        }
+    }
+
+    /**
+     * The cases files are llama.cpp's own test files, all of them: the texts of {@code .gguf.inp} (each
+     * followed by the separator line) and the ids of {@code .gguf.out}, one line per text.
+     */
+    @Test
+    void theCasesAreLlamaCppsOwnTestFiles() {
+        for (String vocab : cases().map(a -> (String) a.get()[0]).distinct().toList()) {
+            String inp = TokenizerTestData.read(TokenizerTestData.shared("tokenizers/llamacpp/ggml-vocab-" + vocab + ".gguf.inp"));
+            String out = TokenizerTestData.read(TokenizerTestData.shared("tokenizers/llamacpp/ggml-vocab-" + vocab + ".gguf.out"));
+            List<String> texts = new ArrayList<>(List.of(inp.split("\n__ggml_vocab_test__\n", -1)));
+            assertThat(texts.removeLast()).as(vocab + ": the .inp ends with a separator").isEmpty();
+            List<String> ids = out.lines().toList();
+            List<HfCase> cases = TokenizerTestData.hfCases("tokenizers/llamacpp/cases_" + vocab + ".jsonl");
+            assertThat(cases).as(vocab).hasSize(texts.size()).hasSize(ids.size());
+            for (int i = 0; i < cases.size(); i++) {
+                assertThat(cases.get(i).text()).as(vocab + " " + i).isEqualTo(texts.get(i));
+                int[] want = ids.get(i).isBlank() ? new int[0]
+                        : Arrays.stream(ids.get(i).trim().split(" +")).mapToInt(Integer::parseInt).toArray();
+                assertThat(cases.get(i).ids()).as(vocab + " " + i).containsExactly(want);
+            }
         }
     }
 
