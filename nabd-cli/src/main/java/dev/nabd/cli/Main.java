@@ -32,10 +32,35 @@ public final class Main implements Runnable {
         // Text goes out as UTF-8 whatever the locale says: Arabic and Chinese must survive a C locale.
         PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), StandardCharsets.UTF_8), true);
+        String charset = System.getProperty("sun.jnu.encoding", "UTF-8");
+        if (lostCharacters(charset, args)) {
+            err.println("nabd: error: the command line holds characters the locale's character set (" + charset
+                    + ") cannot represent, and Java has replaced them with U+FFFD; run nabd with a UTF-8 locale"
+                    + " (e.g. LC_ALL=C.UTF-8, as bin/nabd does) or pass the text in a file with --input");
+            err.flush();
+            System.exit(1);
+        }
         int code = execute(out, err, args);
         out.flush();
         err.flush();
         System.exit(code);
+    }
+
+    /**
+     * Whether Java, decoding the command line with {@code charset} (the locale's), turned characters
+     * into U+FFFD: under a C or POSIX locale every non-ASCII byte is lost that way, so an Arabic prompt
+     * would silently become replacement characters.
+     */
+    static boolean lostCharacters(String charset, String... args) {
+        if (charset.equalsIgnoreCase("UTF-8")) {
+            return false;
+        }
+        for (String a : args) {
+            if (a.indexOf('\uFFFD') >= 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Runs the command line with the given streams and returns its exit code (tests call this). */
