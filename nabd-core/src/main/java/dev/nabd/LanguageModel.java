@@ -1,5 +1,7 @@
 package dev.nabd;
 
+import dev.nabd.engine.Engine;
+import dev.nabd.engine.EngineOptions;
 import dev.nabd.engine.Generator;
 import dev.nabd.engine.Session;
 import dev.nabd.gguf.GgufFile;
@@ -111,6 +113,17 @@ public final class LanguageModel implements AutoCloseable {
     /** Starts an empty sequence with this model's context. */
     public Session newSession() {
         return new Session(transformer, contextLength, maxBatch, kvType);
+    }
+
+    /**
+     * Starts an engine that runs up to {@code parallel} requests at once on this model, each with this
+     * model's context, with continuous batching and a prefix cache. Close it before the model.
+     *
+     * @param maxQueue requests that may wait for a free sequence before new ones are refused
+     */
+    public Engine startEngine(int parallel, int maxQueue) {
+        EngineOptions o = new EngineOptions(parallel, contextLength, Math.max(maxBatch, parallel), maxQueue);
+        return new Engine(transformer, tokenizer, o, kvType);
     }
 
     /**

@@ -1,16 +1,22 @@
 package dev.nabd.model;
 
-import dev.nabd.kernel.RowOps;
-import dev.nabd.kernel.RowOpsProvider;
 import dev.nabd.tensor.GgmlType;
 
 /**
- * Everything one sequence needs while it runs: its KV cache and the scratch buffers of a forward pass,
- * all sized once (for up to {@code maxBatch} tokens per pass) so that no pass allocates.
+ * The buffers of a forward pass, sized once (for up to {@code maxBatch} tokens per pass) so that no pass
+ * allocates, and, for a single sequence, its KV cache.
+ *
+ * <p>Each row of a batch names the cache it belongs to and its position there ({@link #rowCache},
+ * {@link #rowPosition}). A single sequence's pass fills them with its own cache and consecutive
+ * positions; a batch of several sequences (continuous batching) mixes rows of different caches.
  */
 public final class InferenceState {
-    final KvCache kv;
+    final KvCache kv;             // null for a batch state, whose rows name their own caches
+    final KvCache[] rowCache;     // per batch row: the sequence's cache
+    final int[] rowPosition;      // per batch row: its position in that cache
+    final int[] logitRows;        // batch rows whose logits are produced, in output order
     final int maxBatch;
+    final int contextLength;
     final int maxLogitRows;
     // Activations, one row per token of the batch: [maxBatch × width].
     final float[] x;       // residual stream
@@ -28,14 +34,17 @@ public final class InferenceState {
     final float[] logits;  // [maxLogitRows × vocab]
 
     final float[][] headValues; // per worker: one head's values decoded from the cache
-    final RowOps kvRows;        // reads keys and values in the cache's type
 
     InferenceState(ModelConfig c, int contextLength, int maxBatch, int maxLogitRows, int workers, GgmlType kvType) {
         if (maxBatch < 1 || maxLogitRows < 1) {
             throw new IllegalArgumentException("batch and logit rows must be positive");
         }
-        this.kv = new KvCache(c, contextLength, kvType);
+        this.kv = kvType == null ? null : new KvCache(c, contextLength, kvType);
+        this.rowCache = new KvCache[maxBatch];
+        this.rowPosition = new int[maxBatch];
+        this.logitRows = new int[maxLogitRows];
         this.maxBatch = maxBatch;
+        this.contextLength = contextLength;
         this.maxLogitRows = maxLogitRows;
         this.x = new float[maxBatch * c.dim()];
         this.xb = new float[maxBatch * Math.max(c.dim(), c.qDim())];
@@ -50,13 +59,12 @@ public final class InferenceState {
         this.sin = new float[c.ropeDim() / 2];
         this.scores = new float[workers][contextLength];
         this.headValues = new float[workers][c.valueDim()];
-        this.kvRows = RowOpsProvider.of(kv.type());
         this.logits = new float[maxLogitRows * c.vocabSize()];
     }
 
-    /** Number of positions this sequence can hold. */
+    /** Number of positions this sequence can hold (a batch state: the longest context of its caches). */
     public int contextLength() {
-        return kv.contextLength();
+        return contextLength;
     }
 
     /** Most tokens one forward pass may take. */
@@ -77,7 +85,7 @@ public final class InferenceState {
         return logits;
     }
 
-    /** The KV cache of this sequence. */
+    /** The KV cache of this sequence, or null for a batch state. */
     public KvCache kvCache() {
         return kv;
     }

@@ -1,5 +1,7 @@
 package dev.nabd.model;
 
+import dev.nabd.kernel.RowOps;
+import dev.nabd.kernel.RowOpsProvider;
 import dev.nabd.tensor.BlockCodec;
 import dev.nabd.tensor.BlockCodecs;
 import dev.nabd.tensor.GgmlType;
@@ -21,6 +23,7 @@ public final class KvCache {
     private final int contextLength;
     private final GgmlType type;
     private final BlockCodec codec;
+    private final RowOps rows;
     private final long keyRowBytes;
     private final long valueRowBytes;
     private final long keyHeadBytes;
@@ -38,6 +41,7 @@ public final class KvCache {
         }
         this.type = type;
         this.codec = BlockCodecs.of(type);
+        this.rows = RowOpsProvider.of(type);
         this.contextLength = contextLength;
         this.keyRowBytes = type.bytesFor(c.kvDim());
         this.valueRowBytes = type.bytesFor(c.vDim());
@@ -60,6 +64,11 @@ public final class KvCache {
     /** The type the cache stores keys and values in. */
     public GgmlType type() {
         return type;
+    }
+
+    /** The kernels that read this cache's rows (looked up once, not per attention step). */
+    public RowOps rows() {
+        return rows;
     }
 
     /** Keys of layer {@code l}. */

@@ -2,6 +2,7 @@ package dev.nabd.model;
 
 import dev.nabd.kernel.FloatOps;
 import dev.nabd.kernel.MatMul;
+import dev.nabd.kernel.RowOps;
 import dev.nabd.kernel.ThreadTeam;
 import dev.nabd.tensor.GgmlType;
 
@@ -10,9 +11,9 @@ import java.lang.foreign.MemorySegment;
 /**
  * The forward pass of a dense decoder (Llama, Mistral, Qwen2, Qwen3 and kin) over a batch of tokens.
  *
- * <p>One pass takes {@code n} consecutive tokens of one sequence at positions {@code pos .. pos+n-1}:
- * the whole prompt at once, or one token while decoding. Both go through this same code; only the batch
- * size differs. Per block:
+ * <p>One pass takes a batch of token rows, each at its own position of its own sequence's KV cache: a
+ * whole prompt, one token while decoding, or (continuous batching) one decoding token of each of several
+ * sequences plus chunks of new prompts. All go through this same code; only the rows differ. Per block:
  * <pre>
  *   h = RMSNorm(x)·attn_norm
  *   q, k, v = h·Wq (+bq), h·Wk (+bk), h·Wv (+bv)       q/k RMSNorm per head (Qwen3), then RoPE
@@ -77,8 +78,18 @@ public final class Transformer {
     }
 
     /**
-     * Runs {@code tokens[off .. off+n)} at positions {@code pos ..} and leaves the logits of the last
-     * {@code logitRows} of them in {@link InferenceState#logits()}.
+     * A forward-pass state with no cache of its own, for batches whose rows come from several sequences
+     * ({@link #forwardRows}).
+     *
+     * @param maxContext the longest cache its rows will attend over
+     */
+    public InferenceState newBatchState(int maxContext, int maxBatch, int maxLogitRows) {
+        return new InferenceState(c, maxContext, maxBatch, maxLogitRows, team.size(), null);
+    }
+
+    /**
+     * Runs {@code tokens[off .. off+n)} of one sequence at positions {@code pos ..} and leaves the logits
+     * of the last {@code logitRows} of them in {@link InferenceState#logits()}.
      *
      * @throws ContextOverflowException when the tokens do not fit the context
      */
@@ -92,6 +103,53 @@ public final class Transformer {
         if (pos < 0 || pos + n > s.contextLength()) {
             throw new ContextOverflowException(pos + n, s.contextLength());
         }
+        for (int b = 0; b < n; b++) {
+            s.rowCache[b] = s.kv;
+            s.rowPosition[b] = pos + b;
+        }
+        for (int r = 0; r < logitRows; r++) {
+            s.logitRows[r] = n - logitRows + r;
+        }
+        run(s, tokens, off, n, logitRows);
+    }
+
+    /**
+     * Runs a batch whose rows may belong to different sequences: row {@code b} is token {@code tokens[b]}
+     * at position {@code positions[b]} of {@code caches[b]}, and attends over that cache up to its own
+     * position. Rows of one sequence must come in position order, and every position before a row's own
+     * must already be in its cache or earlier in this batch. Logits are produced for the rows listed in
+     * {@code logitRows[0 .. logitCount)}, in that order.
+     *
+     * <p>Every row is computed as it would be alone: the result of a row does not depend on the other
+     * rows of the batch.
+     */
+    public void forwardRows(InferenceState s, int[] tokens, KvCache[] caches, int[] positions, int n,
+                            int[] logitRows, int logitCount) {
+        if (n < 1 || n > s.maxBatch) {
+            throw new IllegalArgumentException("batch of " + n + " tokens (1 to " + s.maxBatch + " allowed)");
+        }
+        if (logitCount < 0 || logitCount > Math.min(n, s.maxLogitRows)) {
+            throw new IllegalArgumentException("cannot produce " + logitCount + " logit rows for a batch of " + n);
+        }
+        for (int b = 0; b < n; b++) {
+            KvCache cache = caches[b];
+            if (positions[b] < 0 || positions[b] >= cache.contextLength() || cache.contextLength() > s.contextLength()) {
+                throw new ContextOverflowException(positions[b] + 1, Math.min(cache.contextLength(), s.contextLength()));
+            }
+            s.rowCache[b] = cache;
+            s.rowPosition[b] = positions[b];
+        }
+        for (int r = 0; r < logitCount; r++) {
+            if (logitRows[r] < 0 || logitRows[r] >= n) {
+                throw new IllegalArgumentException("logit row " + logitRows[r] + " is outside the batch of " + n);
+            }
+            s.logitRows[r] = logitRows[r];
+        }
+        run(s, tokens, 0, n, logitCount);
+    }
+
+    /** The pass itself, once the rows' caches, positions and logit rows are set in {@code s}. */
+    private void run(InferenceState s, int[] tokens, int off, int n, int logitCount) {
         int dim = c.dim();
         for (int b = 0; b < n; b++) {
             int token = tokens[off + b];
@@ -101,19 +159,18 @@ public final class Transformer {
             w.tokenEmbedding().row(token, s.x, b * dim);
         }
         for (int l = 0; l < c.layers(); l++) {
-            attentionBlock(s, l, n, pos);
+            attentionBlock(s, l, n);
             feedForwardBlock(s, l, n);
         }
-        if (logitRows > 0) {
-            int first = n - logitRows;
-            for (int r = 0; r < logitRows; r++) {
-                rmsNorm(s.x, (first + r) * dim, w.outputNorm(), s.xb, r * dim, dim);
+        if (logitCount > 0) {
+            for (int r = 0; r < logitCount; r++) {
+                rmsNorm(s.x, s.logitRows[r] * dim, w.outputNorm(), s.xb, r * dim, dim);
             }
-            mm.apply(w.output(), s.xb, dim, s.logits, c.vocabSize(), logitRows);
+            mm.apply(w.output(), s.xb, dim, s.logits, c.vocabSize(), logitCount);
         }
     }
 
-    private void attentionBlock(InferenceState s, int l, int n, int pos) {
+    private void attentionBlock(InferenceState s, int l, int n) {
         ModelWeights.Layer lw = w.layer(l);
         int dim = c.dim();
         int qDim = c.qDim();
@@ -139,16 +196,16 @@ public final class Transformer {
                     rmsNorm(s.k, o, lw.kNorm(), s.k, o, c.headDim());
                 }
             }
-            setRotation(s, pos + b);
+            setRotation(s, s.rowPosition[b]);
             for (int h = 0; h < c.heads(); h++) {
                 rotate(s, s.q, b * qDim + h * c.headDim());
             }
             for (int h = 0; h < c.kvHeads(); h++) {
                 rotate(s, s.k, b * kvDim + h * c.headDim());
             }
-            s.kv.store(l, pos + b, s.k, b * kvDim, s.v, b * vDim, kvDim, vDim);
+            s.rowCache[b].store(l, s.rowPosition[b], s.k, b * kvDim, s.v, b * vDim, kvDim, vDim);
         }
-        attention.run(s, l, n, pos);
+        attention.run(s, l, n);
         mm.apply(lw.wo(), s.att, qDim, s.proj, dim, n);
         for (int b = 0; b < n; b++) {
             ops.add(s.proj, b * dim, s.x, b * dim, dim);
@@ -164,13 +221,11 @@ public final class Transformer {
         private InferenceState s;
         private int layer;
         private int batch;
-        private int pos;
 
-        void run(InferenceState s, int layer, int batch, int pos) {
+        void run(InferenceState s, int layer, int batch) {
             this.s = s;
             this.layer = layer;
             this.batch = batch;
-            this.pos = pos;
             team.run(this);
         }
 
@@ -178,28 +233,29 @@ public final class Transformer {
         public void run(int index, int size) {
             int items = batch * c.heads();
             for (int item = ThreadTeam.rangeStart(items, index, size), end = ThreadTeam.rangeStart(items, index + 1, size); item < end; item++) {
-                attendOneHead(s, layer, s.scores[index], s.headValues[index], item / c.heads(), item % c.heads(), pos);
+                attendOneHead(s, layer, s.scores[index], s.headValues[index], item / c.heads(), item % c.heads());
             }
         }
     }
 
     /**
-     * Attention of query head {@code h} of batch row {@code b} (at position {@code pos + b}) over every
-     * cached position up to its own: scores, softmax, weighted sum of values into {@code att}. Keys and
-     * values are read from the cache in its own type with the row kernels.
+     * Attention of query head {@code h} of batch row {@code b} over every position of the row's cache up
+     * to its own: scores, softmax, weighted sum of values into {@code att}. Keys and values are read from
+     * the cache in its own type with the row kernels.
      */
-    private void attendOneHead(InferenceState s, int layer, float[] scores, float[] headValues, int b, int h, int pos) {
-        KvCache kv = s.kv;
+    private void attendOneHead(InferenceState s, int layer, float[] scores, float[] headValues, int b, int h) {
+        KvCache kv = s.rowCache[b];
+        RowOps kvRows = kv.rows();
         MemorySegment keys = kv.keys(layer);
         MemorySegment values = kv.values(layer);
         int headDim = c.headDim();
         int kvHead = h / (c.heads() / c.kvHeads());
         int qOff = b * c.qDim() + h * headDim;
-        int last = pos + b;
+        int last = s.rowPosition[b];
         float scale = (float) (1.0 / Math.sqrt(headDim));
         float max = Float.NEGATIVE_INFINITY;
         for (int t = 0; t <= last; t++) {
-            float sc = s.kvRows.dot(keys, kv.keyOffset(t, kvHead), s.q, qOff, headDim) * scale;
+            float sc = kvRows.dot(keys, kv.keyOffset(t, kvHead), s.q, qOff, headDim) * scale;
             scores[t] = sc;
             max = Math.max(max, sc);
         }
@@ -208,7 +264,7 @@ public final class Transformer {
         java.util.Arrays.fill(s.att, outOff, outOff + c.valueDim(), 0f);
         float inv = 1f / sum;
         for (int t = 0; t <= last; t++) {
-            s.kvRows.dequantize(values, kv.valueOffset(t, kvHead), headValues, 0, c.valueDim());
+            kvRows.dequantize(values, kv.valueOffset(t, kvHead), headValues, 0, c.valueDim());
             ops.axpy(scores[t] * inv, headValues, 0, s.att, outOff, c.valueDim());
         }
     }
