@@ -1,0 +1,247 @@
+package dev.nabd.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nabd.engine.Completion;
+import dev.nabd.engine.GenerationEvent;
+import dev.nabd.engine.TokenLogprobs;
+import dev.nabd.engine.Usage;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code POST /v1/completions}: raw text completion of one or more prompts (strings or token ids), with
+ * {@code echo} and the legacy log-probability format.
+ */
+final class CompletionsEndpoint {
+    private static final long KEEP_ALIVE_MILLIS = 5000;
+
+    private CompletionsEndpoint() {
+    }
+
+    static void handle(Exchange ex, ServedModel m, JsonNode body) throws IOException, InterruptedException {
+        Fields f = new Fields(body);
+        OpenAiServer.checkModel(f, m);
+        List<int[]> prompts = prompts(m, f.node("prompt"));
+        boolean echo = f.bool("echo", false);
+        if (f.has("suffix")) {
+            throw ApiException.invalid("suffix is not supported", "suffix");
+        }
+        GenerationParams p = GenerationParams.read(f, 16, false);
+        if (f.has("best_of") && f.integer("best_of", 1, 1, GenerationParams.MAX_N) != p.n()) {
+            throw ApiException.invalid("best_of other than n is not supported", "best_of");
+        }
+        if (echo && p.topLogprobs() >= 0) {
+            throw ApiException.invalid("echo together with logprobs is not supported: prompt log-probabilities are not computed", "echo");
+        }
+        Choices choices = Choices.submit(m, prompts, p);
+        String id = OpenAiServer.newId("cmpl-");
+        long created = System.currentTimeMillis() / 1000;
+        List<String> echoed = new ArrayList<>();
+        for (int[] prompt : prompts) {
+            echoed.add(echo ? m.tokenizer().decode(prompt, false) : "");
+        }
+        if (p.stream()) {
+            stream(ex, m, p, choices, echoed, id, created);
+        } else {
+            Json.send(ex, 200, whole(m, p, choices, echoed, id, created));
+        }
+    }
+
+    /** A string, a list of strings, a list of token ids, or a list of such lists. */
+    private static List<int[]> prompts(ServedModel m, JsonNode prompt) {
+        List<int[]> out = new ArrayList<>();
+        String shape = "prompt must be a string, a list of strings, a list of token ids or a list of such lists";
+        if (prompt == null) {
+            throw ApiException.invalid("prompt is required", "prompt");
+        }
+        if (prompt.isTextual()) {
+            out.add(m.tokenizer().encode(prompt.asText(), true, true));
+        } else if (prompt.isArray() && !prompt.isEmpty() && prompt.get(0).isIntegralNumber()) {
+            out.add(ids(prompt, shape));
+        } else if (prompt.isArray() && !prompt.isEmpty()) {
+            for (JsonNode p : prompt) {
+                if (p.isTextual()) {
+                    out.add(m.tokenizer().encode(p.asText(), true, true));
+                } else if (p.isArray()) {
+                    out.add(ids(p, shape));
+                } else {
+                    throw ApiException.invalid(shape, "prompt");
+                }
+            }
+        } else {
+            throw ApiException.invalid(shape, "prompt");
+        }
+        for (int[] ids : out) {
+            if (ids.length == 0) {
+                throw ApiException.invalid("a prompt must not be empty", "prompt");
+            }
+        }
+        return out;
+    }
+
+    private static int[] ids(JsonNode list, String shape) {
+        int[] ids = new int[list.size()];
+        for (int i = 0; i < ids.length; i++) {
+            JsonNode t = list.get(i);
+            if (!t.isIntegralNumber() || !t.canConvertToInt()) {
+                throw ApiException.invalid(shape, "prompt");
+            }
+            ids[i] = t.asInt();
+        }
+        return ids;
+    }
+
+    private static ObjectNode whole(ServedModel m, GenerationParams p, Choices choices, List<String> echoed, String id,
+                                    long created) throws InterruptedException {
+        ObjectNode root = header(m, id, created);
+        ArrayNode list = root.putArray("choices");
+        int prompt = 0;
+        int completion = 0;
+        int cached = 0;
+        for (int i = 0; i < choices.size(); i++) {
+            Completion c;
+            try {
+                c = choices.generations.get(i).await();
+            } catch (RuntimeException e) {
+                choices.cancelAll();
+                throw e;
+            }
+            ObjectNode choice = list.addObject();
+            choice.put("text", echoed.get(i / p.n()) + c.text());
+            choice.put("index", i);
+            if (p.topLogprobs() >= 0) {
+                choice.set("logprobs", logprobs(m, c.logprobs(), 0));
+            } else {
+                choice.putNull("logprobs");
+            }
+            choice.put("finish_reason", c.finishReason().wireName());
+            completion += c.usage().completionTokens();
+            if (i % p.n() == 0) {
+                prompt += c.usage().promptTokens();
+                cached += c.usage().cachedTokens();
+            }
+        }
+        root.set("usage", Json.usage(new Usage(prompt, completion, cached)));
+        return root;
+    }
+
+    /** The legacy format: parallel lists of tokens, their log-probabilities, alternatives and text offsets. */
+    private static ObjectNode logprobs(ServedModel m, List<TokenLogprobs> lps, int textOffset) {
+        ObjectNode n = Json.object();
+        ArrayNode tokens = n.putArray("tokens");
+        ArrayNode values = n.putArray("token_logprobs");
+        ArrayNode top = n.putArray("top_logprobs");
+        ArrayNode offsets = n.putArray("text_offset");
+        int offset = textOffset;
+        for (TokenLogprobs lp : lps) {
+            String text = m.tokenText(lp.token());
+            tokens.add(text);
+            values.add(lp.logprob());
+            ObjectNode alternatives = top.addObject();
+            for (int i = 0; i < lp.topTokens().length; i++) {
+                alternatives.put(m.tokenText(lp.topTokens()[i]), lp.topLogprobs()[i]);
+            }
+            offsets.add(offset);
+            offset += text.length();
+        }
+        return n;
+    }
+
+    private static void stream(Exchange ex, ServedModel m, GenerationParams p, Choices choices, List<String> echoed, String id,
+                               long created) throws IOException, InterruptedException {
+        OutputStream os = ex.stream(200, "text/event-stream; charset=utf-8");
+        int prompt = 0;
+        int completion = 0;
+        int cached = 0;
+        int[] offsets = new int[choices.size()];
+        try {
+            for (int i = 0; i < choices.size(); i++) {
+                String e = echoed.get(i / p.n());
+                if (!e.isEmpty()) {
+                    Json.event(os, chunk(m, p, id, created, i, e, null, null));
+                    offsets[i] = e.length();
+                }
+            }
+            while (!choices.finished()) {
+                Choices.Next next = choices.next(KEEP_ALIVE_MILLIS);
+                if (next == null) {
+                    os.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
+                    os.flush();
+                    continue;
+                }
+                int i = next.index();
+                switch (next.event()) {
+                    case GenerationEvent.Token t -> {
+                        if (!t.text().isEmpty() || t.logprobs() != null) {
+                            ObjectNode lp = t.logprobs() == null ? null : logprobs(m, List.of(t.logprobs()), offsets[i]);
+                            Json.event(os, chunk(m, p, id, created, i, t.text(), lp, null));
+                            offsets[i] += t.text().length();
+                        }
+                    }
+                    case GenerationEvent.Done d -> {
+                        Json.event(os, chunk(m, p, id, created, i, d.text(), null, d.reason().wireName()));
+                        completion += d.usage().completionTokens();
+                        if (i % p.n() == 0) {
+                            prompt += d.usage().promptTokens();
+                            cached += d.usage().cachedTokens();
+                        }
+                    }
+                    case GenerationEvent.Failed failed -> {
+                        Json.event(os, Json.error(new ApiException(500, "generation failed: " + failed.message(), "server_error",
+                                null, null, Map.of())));
+                        choices.cancelAll();
+                        Json.done(os);
+                        return;
+                    }
+                }
+            }
+            if (p.includeUsage()) {
+                ObjectNode last = header(m, id, created);
+                last.putArray("choices");
+                last.set("usage", Json.usage(new Usage(prompt, completion, cached)));
+                Json.event(os, last);
+            }
+            Json.done(os);
+        } catch (IOException gone) {
+            choices.cancelAll();
+            throw gone;
+        } finally {
+            os.close();
+        }
+    }
+
+    private static ObjectNode chunk(ServedModel m, GenerationParams p, String id, long created, int index, String text,
+                                    ObjectNode logprobs, String finish) {
+        ObjectNode root = header(m, id, created);
+        ObjectNode choice = root.putArray("choices").addObject();
+        choice.put("text", text);
+        choice.put("index", index);
+        if (logprobs == null) {
+            choice.putNull("logprobs");
+        } else {
+            choice.set("logprobs", logprobs);
+        }
+        choice.put("finish_reason", finish);
+        if (p.includeUsage()) {
+            root.putNull("usage");
+        }
+        return root;
+    }
+
+    private static ObjectNode header(ServedModel m, String id, long created) {
+        ObjectNode root = Json.object();
+        root.put("id", id);
+        root.put("object", "text_completion");
+        root.put("created", created);
+        root.put("model", m.id());
+        root.put("system_fingerprint", OpenAiServer.FINGERPRINT);
+        return root;
+    }
+}
