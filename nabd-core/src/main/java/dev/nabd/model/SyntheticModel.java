@@ -64,6 +64,12 @@ public record SyntheticModel(Architecture architecture, int dim, int layers, int
                 tiedEmbeddings, fileType, ropeBase, seed, source);
     }
 
+    /** The same model with another trained context length recorded. */
+    public SyntheticModel withContextLength(int positions) {
+        return new SyntheticModel(architecture, dim, layers, heads, kvHeads, headDim, ffnDim, vocabSize, positions,
+                tiedEmbeddings, fileType, ropeBase, seed, tokenizer);
+    }
+
     /** Writes the model as a GGUF file. */
     public void write(Path path) throws IOException {
         SplittableRandom r = new SplittableRandom(seed);

@@ -28,7 +28,8 @@ final class CompletionsEndpoint {
     static void handle(Exchange ex, ServedModel m, JsonNode body) throws IOException, InterruptedException {
         Fields f = new Fields(body);
         OpenAiServer.checkModel(f, m);
-        List<int[]> prompts = prompts(m, f.node("prompt"));
+        List<String> texts = new ArrayList<>();
+        List<int[]> prompts = prompts(m, f.node("prompt"), texts);
         boolean echo = f.bool("echo", false);
         if (f.has("suffix")) {
             throw ApiException.invalid("suffix is not supported", "suffix");
@@ -44,8 +45,9 @@ final class CompletionsEndpoint {
         String id = OpenAiServer.newId("cmpl-");
         long created = System.currentTimeMillis() / 1000;
         List<String> echoed = new ArrayList<>();
-        for (int[] prompt : prompts) {
-            echoed.add(echo ? m.tokenizer().decode(prompt, false) : "");
+        for (int i = 0; i < prompts.size(); i++) {
+            // The prompt as sent; token-id prompts are decoded.
+            echoed.add(!echo ? "" : texts.get(i) != null ? texts.get(i) : m.tokenizer().decode(prompts.get(i), false));
         }
         if (p.stream()) {
             stream(ex, m, p, choices, echoed, id, created);
@@ -54,8 +56,11 @@ final class CompletionsEndpoint {
         }
     }
 
-    /** A string, a list of strings, a list of token ids, or a list of such lists. */
-    private static List<int[]> prompts(ServedModel m, JsonNode prompt) {
+    /**
+     * A string, a list of strings, a list of token ids, or a list of such lists; {@code texts} gets each
+     * prompt's text, or null for token ids.
+     */
+    private static List<int[]> prompts(ServedModel m, JsonNode prompt, List<String> texts) {
         List<int[]> out = new ArrayList<>();
         String shape = "prompt must be a string, a list of strings, a list of token ids or a list of such lists";
         if (prompt == null) {
@@ -63,14 +68,18 @@ final class CompletionsEndpoint {
         }
         if (prompt.isTextual()) {
             out.add(m.tokenizer().encode(prompt.asText(), true, true));
+            texts.add(prompt.asText());
         } else if (prompt.isArray() && !prompt.isEmpty() && prompt.get(0).isIntegralNumber()) {
             out.add(ids(prompt, shape));
+            texts.add(null);
         } else if (prompt.isArray() && !prompt.isEmpty()) {
             for (JsonNode p : prompt) {
                 if (p.isTextual()) {
                     out.add(m.tokenizer().encode(p.asText(), true, true));
+                    texts.add(p.asText());
                 } else if (p.isArray()) {
                     out.add(ids(p, shape));
+                    texts.add(null);
                 } else {
                     throw ApiException.invalid(shape, "prompt");
                 }
