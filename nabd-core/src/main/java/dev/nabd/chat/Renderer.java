@@ -4,7 +4,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 
 /**
  * Executes statements into an output buffer, with Jinja's scoping (each loop iteration, macro call and
@@ -134,7 +133,11 @@ final class Renderer {
         Iterator<Object> items = Py.iterate(iterable);
         long knownLength = -1;
         if (f.filter() != null) {
-            items = new Filtered(items, f, outer);
+            items = new FilteredIterator(items, candidate -> {
+                Scope s = new Scope(outer);
+                assign(f.target(), candidate, s);
+                return Py.truthy(ev.eval(f.filter(), s));
+            });
         } else if (!(iterable instanceof PyIterator)) {
             knownLength = Py.len(iterable);
         }
@@ -170,43 +173,6 @@ final class Renderer {
             return renderBody(f.otherwise(), new Scope(outer), out);
         }
         return Flow.NORMAL;
-    }
-
-    /** The items of {@code for x in xs if cond}, filtered lazily as Jinja's generator does. */
-    private final class Filtered implements Iterator<Object> {
-        private final Iterator<Object> source;
-        private final Node.For loop;
-        private final Scope outer;
-        private Object next = Args.MISSING;
-
-        Filtered(Iterator<Object> source, Node.For loop, Scope outer) {
-            this.source = source;
-            this.loop = loop;
-            this.outer = outer;
-        }
-
-        @Override
-        public boolean hasNext() {
-            while (next == Args.MISSING && source.hasNext()) {
-                Object candidate = source.next();
-                Scope s = new Scope(outer);
-                assign(loop.target(), candidate, s);
-                if (Py.truthy(ev.eval(loop.filter(), s))) {
-                    next = candidate;
-                }
-            }
-            return next != Args.MISSING;
-        }
-
-        @Override
-        public Object next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            Object v = next;
-            next = Args.MISSING;
-            return v;
-        }
     }
 
     void assign(Node.Target target, Object value, Scope scope) {

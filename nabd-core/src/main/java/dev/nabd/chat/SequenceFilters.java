@@ -7,7 +7,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -195,7 +194,7 @@ final class SequenceFilters {
         }
         Function<Object, Object> t = transform;
         Predicate<Object> keep = item -> test.test(t.apply(item)) == select;
-        return PyIterator.generator(new Selected(source, keep), function);
+        return PyIterator.generator(new FilteredIterator(source, keep), function);
     }
 
     static Object minOrMax(Evaluator ev, Object v, Args a, String which) {
@@ -310,7 +309,7 @@ final class SequenceFilters {
         Function<Object, Object> key = attrGetter(Args.orDefault(p[1], null), !caseSensitive, null);
         Iterator<Object> source = Py.iterate(v);
         List<Object> seen = new ArrayList<>();
-        return PyIterator.generator(new Selected(source, item -> {
+        return PyIterator.generator(new FilteredIterator(source, item -> {
             Object k = key.apply(item);
             Py.checkHashable(k);
             for (Object s : seen) {
@@ -333,39 +332,6 @@ final class SequenceFilters {
         @Override
         public Object next() {
             return f.apply(source.next());
-        }
-    }
-
-    /** A lazy {@code filter(keep, source)}. */
-    private static final class Selected implements Iterator<Object> {
-        private final Iterator<Object> source;
-        private final Predicate<Object> keep;
-        private Object next = Args.MISSING;
-
-        Selected(Iterator<Object> source, Predicate<Object> keep) {
-            this.source = source;
-            this.keep = keep;
-        }
-
-        @Override
-        public boolean hasNext() {
-            while (next == Args.MISSING && source.hasNext()) {
-                Object candidate = source.next();
-                if (keep.test(candidate)) {
-                    next = candidate;
-                }
-            }
-            return next != Args.MISSING;
-        }
-
-        @Override
-        public Object next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            Object v = next;
-            next = Args.MISSING;
-            return v;
         }
     }
 }
