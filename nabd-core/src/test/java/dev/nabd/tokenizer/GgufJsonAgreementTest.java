@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nabd.tokenizer.TokenizerTestData.HfCase;
 import java.text.Normalizer;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,6 +53,17 @@ class GgufJsonAgreementTest {
     void sameTextFromBothFiles(HfCase c) {
         assertThat(GGUF.decode(c.ids(), true)).isEqualTo(JSON.decode(c.ids(), true));
         assertThat(GGUF.decode(c.ids(), false)).isEqualTo(JSON.decode(c.ids(), false));
+    }
+
+    /** One tokenizer implementation: both loaders only configure the stages of the same pipeline. */
+    @Test
+    void bothFilesGiveTheOnePipeline() {
+        assertThat(GGUF).isInstanceOf(PipelineTokenizer.class);
+        assertThat(JSON).isInstanceOf(PipelineTokenizer.class);
+        for (String gguf : List.of("bert-bge", "llama-spm", "gpt-2")) {
+            assertThat(TokenizerTestData.fromGguf("tokenizers/llamacpp/ggml-vocab-" + gguf + ".gguf"))
+                    .isInstanceOf(PipelineTokenizer.class);
+        }
     }
 
     @Test
