@@ -172,6 +172,11 @@ public final class OpenAiServer implements AutoCloseable {
             default -> {
             }
         }
+        if (!isApi(path) && StaticFiles.handles(path)) {
+            allow(ex, "GET");
+            StaticFiles.serve(ex, path);
+            return 200;
+        }
         if (!isApi(path)) {
             throw ApiException.notFound("no such route: " + ex.method() + " " + path, "not_found");
         }
@@ -219,7 +224,10 @@ public final class OpenAiServer implements AutoCloseable {
         if (path.startsWith("/v1/models/")) {
             return "/v1/models/{id}";
         }
-        return isApi(path) || path.equals("/health") || path.equals("/metrics") ? path : "other";
+        if (isApi(path) || path.equals("/health") || path.equals("/metrics")) {
+            return path;
+        }
+        return StaticFiles.handles(path) ? "static" : "other";
     }
 
     private static void allow(Exchange ex, String method) {
