@@ -17,11 +17,12 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Runs open-weight language models on the CPU.",
-        subcommands = {RunCommand.class, InspectCommand.class, LogitsCommand.class, BenchCommand.class, ServeCommand.class, TemplateCommand.class, TokenizeCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, ChatCommand.class, InspectCommand.class, LogitsCommand.class, BenchCommand.class, ServeCommand.class, TemplateCommand.class, TokenizeCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  nabd run -p \"Once upon a time\"            run the bundled stories260K model",
                 "  nabd run -m model.gguf -p \"Hello\" -n 64   generate 64 tokens",
-                "  nabd serve -m model.gguf --port 8080      OpenAI-compatible API on localhost",
+                "  nabd chat -m model.gguf                   chat in the terminal (/help inside)",
+                "  nabd serve -m model.gguf --port 8080      OpenAI-compatible API and web chat on localhost",
                 "  nabd inspect model.gguf                   metadata and tensor table",
                 "  nabd logits -m model.gguf --tokens 1,2,3 --top 5"})
 public final class Main implements Runnable {

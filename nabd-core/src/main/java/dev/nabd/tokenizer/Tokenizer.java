@@ -75,6 +75,22 @@ public interface Tokenizer {
     }
 
     /**
+     * The ids of a prompt rendered by a chat template. Templates write the BOS text themselves when the
+     * model wants it (transformers encodes their output without special tokens), so BOS is added only
+     * when this vocabulary asks for one and the template left it out.
+     */
+    default int[] encodeChatPrompt(String rendered) {
+        int[] ids = encode(rendered, false, true);
+        if (addsBos() && (ids.length == 0 || ids[0] != bosId())) {
+            int[] withBos = new int[ids.length + 1];
+            withBos[0] = bosId();
+            System.arraycopy(ids, 0, withBos, 1, ids.length);
+            return withBos;
+        }
+        return ids;
+    }
+
+    /**
      * Whether {@code encode(text, true, ...)} puts BOS in front: a chat template that writes the BOS text
      * itself should then be encoded with {@code addSpecial = false}, or the prompt starts with two.
      */

@@ -58,7 +58,7 @@ final class ChatCompletionsEndpoint {
         } catch (TemplateException e) {
             throw ApiException.invalid("the chat template could not render these messages: " + e.getMessage(), "messages");
         }
-        Choices choices = Choices.submit(m, List.of(m.encodeChat(rendered)), p);
+        Choices choices = Choices.submit(m, List.of(m.tokenizer().encodeChatPrompt(rendered)), p);
         String id = OpenAiServer.newId("chatcmpl-");
         long created = System.currentTimeMillis() / 1000;
         if (p.stream()) {

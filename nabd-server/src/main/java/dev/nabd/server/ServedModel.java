@@ -17,22 +17,6 @@ record ServedModel(String id, long created, LanguageModel model, Engine engine, 
         return model.tokenizer();
     }
 
-    /**
-     * The prompt ids of a rendered chat: the template writes BOS itself when the model wants one (as
-     * transformers assumes), so only a BOS the template left out is added.
-     */
-    int[] encodeChat(String rendered) {
-        Tokenizer t = tokenizer();
-        int[] ids = t.encode(rendered, false, true);
-        if (t.addsBos() && (ids.length == 0 || ids[0] != t.bosId())) {
-            int[] withBos = new int[ids.length + 1];
-            withBos[0] = t.bosId();
-            System.arraycopy(ids, 0, withBos, 1, ids.length);
-            return withBos;
-        }
-        return ids;
-    }
-
     /** The text of one token for log-probabilities (a partial UTF-8 character shows as U+FFFD). */
     String tokenText(int id) {
         return new String(tokenizer().tokenBytes(id, true), StandardCharsets.UTF_8);
