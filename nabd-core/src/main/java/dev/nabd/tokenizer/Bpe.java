@@ -24,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * is not a token (it gets a symbol id above the vocabulary's ids and is split back into its
  * characters' tokens at the end), and the first duplicate wins.
  */
-final class Bpe implements Model {
+final class Bpe implements Model, BpeSymbols.Pairs {
     /** Words longer than this are not cached (Hugging Face's limit too): they rarely repeat. */
     private static final int CACHE_MAX_WORD = 256;
     /** Words cached beyond this many are forgotten all at once: simple, and repeated words come back fast. */
@@ -184,28 +184,11 @@ final class Bpe implements Model {
         if (n == 0) {
             return new int[0];
         }
-        Symbols s = new Symbols(n);
+        BpeSymbols s = new BpeSymbols(n);
         for (int i = 0; i < n; i++) {
             s.sym[i] = initial.get(i);
         }
-        PairQueue queue = new PairQueue();
-        for (int i = 1; i < n; i++) {
-            addPair(s, queue, i - 1, i);
-        }
-        while (!queue.isEmpty()) {
-            int left = (int) queue.topKey();
-            int right = (int) (queue.topPayload() >>> 32);
-            int size = (int) queue.topPayload();
-            queue.pop();
-            // stale: one side was merged away or grew since the pair was queued
-            if (s.len[left] == 0 || s.len[right] == 0 || s.len[left] + s.len[right] != size) {
-                continue;
-            }
-            s.sym[left] = MergeTable.result(merges.get(s.sym[left], s.sym[right]));
-            s.merge(left, right);
-            addPair(s, queue, s.prev[left], left);
-            addPair(s, queue, left, s.next[left]);
-        }
+        s.mergeAll(this);
         IntList out = new IntList(n);
         for (int i = 0; i >= 0; i = s.next[i]) {
             if (s.sym[i] < symbolLimit) {
@@ -285,47 +268,17 @@ final class Bpe implements Model {
         return true;
     }
 
-    private void addPair(Symbols s, PairQueue queue, int left, int right) {
-        if (left < 0 || right < 0) {
-            return;
-        }
+    /** Pairs merge by the rank of their merge, and the merged symbol is the merge's result. */
+    @Override
+    public void offer(BpeSymbols s, int left, int right) {
         long merge = merges.get(s.sym[left], s.sym[right]);
         if (merge >= 0) {
-            queue.push(PairQueue.key(MergeTable.rank(merge), left),
-                    ((long) right << 32) | (s.len[left] + s.len[right]));
+            s.push(MergeTable.rank(merge), left, right);
         }
     }
 
-    /** The symbols of one word as a doubly linked list over arrays; a merged-away symbol has length 0. */
-    static final class Symbols {
-        final int[] sym;
-        final int[] start;
-        final int[] len;
-        final int[] prev;
-        final int[] next;
-
-        Symbols(int n) {
-            sym = new int[n];
-            start = new int[n];
-            len = new int[n];
-            prev = new int[n];
-            next = new int[n];
-            for (int i = 0; i < n; i++) {
-                start[i] = i;
-                len[i] = 1;
-                prev[i] = i - 1;
-                next[i] = i + 1 < n ? i + 1 : -1;
-            }
-        }
-
-        /** Appends symbol {@code right} to its left neighbour {@code left}. */
-        void merge(int left, int right) {
-            len[left] += len[right];
-            len[right] = 0;
-            next[left] = next[right];
-            if (next[right] >= 0) {
-                prev[next[right]] = left;
-            }
-        }
+    @Override
+    public void joining(BpeSymbols s, int left, int right) {
+        s.sym[left] = MergeTable.result(merges.get(s.sym[left], s.sym[right]));
     }
 }

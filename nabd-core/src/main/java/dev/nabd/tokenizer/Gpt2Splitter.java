@@ -15,37 +15,19 @@ final class Gpt2Splitter implements SplitRule {
 
     @Override
     public IntList split(SplitText text, IntList fragments) {
-        Cursor c = new Cursor(text.codePoints());
-        IntList out = new IntList(fragments.size() * 4);
-        int start = 0;
-        for (int f = 0; f < fragments.size(); f++) {
-            c.reset(start, start + fragments.get(f), out);
-            start = c.end;
-            splitFragment(c);
-        }
-        return out;
+        return SplitCursor.splitEach(text, fragments, Gpt2Splitter::splitFragment);
     }
 
-    private static void splitFragment(Cursor c) {
+    private static void splitFragment(SplitCursor c) {
         int pos = c.ini;
         while (pos < c.end) {
             int cpt = c.cpt(pos);
             int flags = c.flags(pos);
             // 's|'t|'re|'ve|'m|'ll|'d
-            if (cpt == '\'' && pos + 1 < c.end) {
-                int next = c.cpt(pos + 1);
-                if (next == 's' || next == 't' || next == 'm' || next == 'd') {
-                    pos += c.emit(pos + 2);
-                    continue;
-                }
-                if (pos + 2 < c.end) {
-                    int nextNext = c.cpt(pos + 2);
-                    if ((next == 'r' && nextNext == 'e') || (next == 'v' && nextNext == 'e')
-                            || (next == 'l' && nextNext == 'l')) {
-                        pos += c.emit(pos + 3);
-                        continue;
-                    }
-                }
+            int contraction = c.contraction(pos, false);
+            if (contraction > 0) {
+                pos += c.emit(pos + contraction);
+                continue;
             }
             int flags2 = cpt == ' ' ? c.flags(pos + 1) : flags;
             // <space>?\p{L}+
@@ -80,7 +62,7 @@ final class Gpt2Splitter implements SplitRule {
                 whitespaces++;
             }
             // \s+(?!\S)
-            if (whitespaces > 1 && c.cpt(pos + whitespaces) != Cursor.OUT_OF_RANGE) {
+            if (whitespaces > 1 && c.cpt(pos + whitespaces) != SplitCursor.OUT_OF_RANGE) {
                 pos += whitespaces - 1;
                 c.emit(pos);
                 continue;
@@ -93,49 +75,6 @@ final class Gpt2Splitter implements SplitRule {
             }
             // no match: a fragment of its own
             c.emit(++pos);
-        }
-    }
-
-    /**
-     * Reads code points and flags inside the fragment being split ({@code OUT_OF_RANGE} and no flags
-     * outside it, which is how the hand-coded regexes see the fragment's ends) and emits pieces.
-     */
-    static final class Cursor {
-        static final int OUT_OF_RANGE = -1;
-
-        private final int[] cps;
-        int ini;
-        int end;
-        private int prevEnd;
-        private IntList out;
-
-        Cursor(int[] cps) {
-            this.cps = cps;
-        }
-
-        void reset(int ini, int end, IntList out) {
-            this.ini = ini;
-            this.end = end;
-            this.prevEnd = ini;
-            this.out = out;
-        }
-
-        int cpt(int pos) {
-            return pos >= ini && pos < end ? cps[pos] : OUT_OF_RANGE;
-        }
-
-        int flags(int pos) {
-            return pos >= ini && pos < end ? CodepointFlags.of(cps[pos]) : 0;
-        }
-
-        /** Ends the current piece at {@code pos}; returns its length (0 emits nothing). */
-        int emit(int pos) {
-            int len = pos - prevEnd;
-            if (len > 0) {
-                out.add(len);
-            }
-            prevEnd = pos;
-            return len;
         }
     }
 }

@@ -1,7 +1,5 @@
 package dev.nabd.tokenizer;
 
-import dev.nabd.tokenizer.Gpt2Splitter.Cursor;
-
 /**
  * Llama 3's pre-tokenizer regex
  * {@code (?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+},
@@ -22,37 +20,19 @@ final class Llama3Splitter implements SplitRule {
 
     @Override
     public IntList split(SplitText text, IntList fragments) {
-        Cursor c = new Cursor(text.codePoints());
-        IntList out = new IntList(fragments.size() * 4);
-        int start = 0;
-        for (int f = 0; f < fragments.size(); f++) {
-            c.reset(start, start + fragments.get(f), out);
-            start = c.end;
-            splitFragment(c);
-        }
-        return out;
+        return SplitCursor.splitEach(text, fragments, Llama3Splitter::splitFragment);
     }
 
-    private static void splitFragment(Cursor c) {
+    private static void splitFragment(SplitCursor c) {
         int pos = c.ini;
         while (pos < c.end) {
             int cpt = c.cpt(pos);
             int flags = c.flags(pos);
             // (?i:'s|'t|'re|'ve|'m|'ll|'d)
-            if (cpt == '\'' && pos + 1 < c.end) {
-                int next = Character.toLowerCase(c.cpt(pos + 1));
-                if (next == 's' || next == 't' || next == 'm' || next == 'd') {
-                    pos += c.emit(pos + 2);
-                    continue;
-                }
-                if (pos + 2 < c.end) {
-                    int nextNext = Character.toLowerCase(c.cpt(pos + 2));
-                    if ((next == 'r' && nextNext == 'e') || (next == 'v' && nextNext == 'e')
-                            || (next == 'l' && nextNext == 'l')) {
-                        pos += c.emit(pos + 3);
-                        continue;
-                    }
-                }
+            int contraction = c.contraction(pos, true);
+            if (contraction > 0) {
+                pos += c.emit(pos + contraction);
+                continue;
             }
             // [^\r\n\p{L}\p{N}]?\p{L}+
             if (!(cpt == '\r' || cpt == '\n' || (flags & NUMBER) != 0)) {
@@ -107,7 +87,7 @@ final class Llama3Splitter implements SplitRule {
                 continue;
             }
             // \s+(?!\S)
-            if (whitespaces > 1 && c.cpt(pos + whitespaces) != Cursor.OUT_OF_RANGE) {
+            if (whitespaces > 1 && c.cpt(pos + whitespaces) != SplitCursor.OUT_OF_RANGE) {
                 pos += whitespaces - 1;
                 c.emit(pos);
                 continue;

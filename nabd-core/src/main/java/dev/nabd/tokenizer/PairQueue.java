@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * A binary min-heap of candidate merges for the BPE loops: each entry is a long key (merge priority in
  * the high 32 bits, left symbol index in the low 32, so ties go to the leftmost pair, as in llama.cpp)
- * and a long payload. Primitive arrays, reused across words, no boxing.
+ * and a long payload. Primitive arrays, no boxing.
  */
 final class PairQueue {
     private long[] keys = new long[64];

@@ -1,6 +1,5 @@
 package dev.nabd.tokenizer;
 
-import dev.nabd.tokenizer.Bpe.Symbols;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -41,29 +40,14 @@ final class SentencePieceBpe implements Model {
         if (n == 0) {
             return;
         }
-        Symbols s = new Symbols(n);
+        BpeSymbols s = new BpeSymbols(n);
         for (int i = 0, at = 0; i < n; i++) {
             int chars = Character.charCount(text.codePointAt(at));
             s.start[i] = at;
             s.len[i] = chars;
             at += chars;
         }
-        PairQueue queue = new PairQueue();
-        for (int i = 1; i < n; i++) {
-            addPair(text, s, queue, i - 1, i);
-        }
-        while (!queue.isEmpty()) {
-            int left = (int) queue.topKey();
-            int right = (int) (queue.topPayload() >>> 32);
-            int size = (int) queue.topPayload();
-            queue.pop();
-            if (s.len[left] == 0 || s.len[right] == 0 || s.len[left] + s.len[right] != size) {
-                continue; // stale
-            }
-            s.merge(left, right);
-            addPair(text, s, queue, s.prev[left], left);
-            addPair(text, s, queue, left, s.next[left]);
-        }
+        s.mergeAll((sym, left, right) -> offer(text, sym, left, right));
         for (int i = 0; i >= 0; i = s.next[i]) {
             String piece = text.substring(s.start[i], s.start[i] + s.len[i]);
             int id = vocab.id(piece);
@@ -87,17 +71,15 @@ final class SentencePieceBpe implements Model {
         }
     }
 
-    private void addPair(String text, Symbols s, PairQueue queue, int left, int right) {
-        if (left < 0 || right < 0) {
-            return;
-        }
+    /** A pair may merge when the two symbols' text together is a token; the higher its score, the sooner. */
+    private void offer(String text, BpeSymbols s, int left, int right) {
         int size = s.len[left] + s.len[right];
         if (size > vocab.maxTokenChars()) {
             return;
         }
         int id = vocab.id(text.substring(s.start[left], s.start[left] + size));
         if (id >= 0) {
-            queue.push(PairQueue.key(priority(vocab.score(id)), left), ((long) right << 32) | size);
+            s.push(priority(vocab.score(id)), left, right);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.nabd.tokenizer;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
 
 /**
  * The bytes each token stands for, computed once per vocabulary as llama.cpp's token-to-piece cache, and
@@ -62,20 +63,7 @@ final class TokenPieces {
      * llama.cpp renders them so); byte tokens {@code <0xXX>} are that byte.
      */
     static byte[][] byteLevel(Vocabulary vocab) {
-        byte[][] pieces = new byte[vocab.size()][];
-        for (int id = 0; id < pieces.length; id++) {
-            String text = vocab.text(id);
-            if (vocab.has(id, RAW)) {
-                pieces[id] = utf8(text);
-            } else if (vocab.has(id, TokenAttr.NORMAL)) {
-                pieces[id] = unmapBytes(text);
-            } else if (vocab.has(id, TokenAttr.BYTE)) {
-                pieces[id] = new byte[] {hexByte(text)};
-            } else {
-                pieces[id] = EMPTY; // unused or undefined
-            }
-        }
-        return pieces;
+        return byType(vocab, TokenPieces::unmapBytes);
     }
 
     /**
@@ -83,17 +71,22 @@ final class TokenPieces {
      * are their text; byte tokens {@code <0xXX>} are that byte.
      */
     static byte[][] sentencePiece(Vocabulary vocab) {
+        return byType(vocab, text -> utf8(text.replace('\u2581', ' ')));
+    }
+
+    /** The pieces of a GGUF vocabulary by token type, normal tokens through {@code normal}. */
+    private static byte[][] byType(Vocabulary vocab, Function<String, byte[]> normal) {
         byte[][] pieces = new byte[vocab.size()][];
         for (int id = 0; id < pieces.length; id++) {
             String text = vocab.text(id);
             if (vocab.has(id, RAW)) {
                 pieces[id] = utf8(text);
             } else if (vocab.has(id, TokenAttr.NORMAL)) {
-                pieces[id] = utf8(text.replace('\u2581', ' '));
+                pieces[id] = normal.apply(text);
             } else if (vocab.has(id, TokenAttr.BYTE)) {
                 pieces[id] = new byte[] {hexByte(text)};
             } else {
-                pieces[id] = EMPTY;
+                pieces[id] = EMPTY; // unused or undefined
             }
         }
         return pieces;
