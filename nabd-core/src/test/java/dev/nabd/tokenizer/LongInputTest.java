@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Long inputs without spaces, where a quadratic BPE would take minutes: a whole 1 MB line is one word.
- * These tests check results, not time (throughput is measured by {@link TokenizerThroughput}).
+ * These tests check results, not time (throughput is measured by nabd-bench's TokenizerBenchmark).
  */
 class LongInputTest {
 
