@@ -13,6 +13,7 @@ import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
+import org.jline.reader.impl.DefaultParser;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine;
@@ -140,7 +141,15 @@ final class ChatCommand implements Callable<Integer> {
                 model.file().path().getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_") + ".history");
         Files.createDirectories(history.getParent());
         try (Terminal t = TerminalBuilder.builder().system(true).build()) {
-            LineReader reader = LineReaderBuilder.builder().terminal(t).variable(LineReader.HISTORY_FILE, history).build();
+            // A chat line is prose, not a shell command: no quote or backslash parsing (an apostrophe would
+            // otherwise wait for its closing quote), no history expansion of '!'. MessageReader does continuations.
+            DefaultParser parser = new DefaultParser();
+            parser.setQuoteChars(new char[0]);
+            parser.setEscapeChars(new char[0]);
+            LineReader reader = LineReaderBuilder.builder().terminal(t).parser(parser)
+                    .variable(LineReader.HISTORY_FILE, history)
+                    .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
+                    .build();
             out = t.writer();
             out.println("nabd chat: type a message, /help for commands, Ctrl-D to leave.");
             // Ctrl-C while an answer is written stops the answer, not the program.
