@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nabd.chat.TemplateException;
 import dev.nabd.engine.Completion;
 import dev.nabd.engine.GenerationEvent;
-import dev.nabd.engine.Usage;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -23,7 +22,6 @@ import java.util.Set;
  */
 final class ChatCompletionsEndpoint {
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
-    private static final long KEEP_ALIVE_MILLIS = 5000;
 
     private ChatCompletionsEndpoint() {
     }
@@ -124,16 +122,8 @@ final class ChatCompletionsEndpoint {
             throws InterruptedException {
         ObjectNode root = header(m, id, created, "chat.completion");
         ArrayNode list = root.putArray("choices");
-        int completion = 0;
-        int cached = 0;
         for (int i = 0; i < choices.size(); i++) {
-            Completion c;
-            try {
-                c = choices.generations.get(i).await();
-            } catch (RuntimeException e) {
-                choices.cancelAll();
-                throw e;
-            }
+            Completion c = choices.await(i);
             ObjectNode choice = list.addObject();
             choice.put("index", i);
             ObjectNode message = choice.putObject("message");
@@ -146,18 +136,14 @@ final class ChatCompletionsEndpoint {
                 choice.putNull("logprobs");
             }
             choice.put("finish_reason", c.finishReason().wireName());
-            completion += c.usage().completionTokens();
-            cached = Math.max(cached, c.usage().cachedTokens());
         }
-        root.set("usage", Json.usage(new Usage(choices.promptTokens[0], completion, cached)));
+        root.set("usage", Json.usage(choices.usage()));
         return root;
     }
 
     private static void stream(Exchange ex, ServedModel m, GenerationParams p, Choices choices, String id, long created)
             throws IOException, InterruptedException {
         OutputStream os = ex.stream(200, "text/event-stream; charset=utf-8");
-        int completion = 0;
-        int cached = 0;
         try {
             for (int i = 0; i < choices.size(); i++) {
                 ObjectNode delta = Json.object();
@@ -165,56 +151,37 @@ final class ChatCompletionsEndpoint {
                 delta.put("content", "");
                 Json.event(os, chunk(m, p, id, created, i, delta, null, null));
             }
-            while (!choices.finished()) {
-                Choices.Next next = choices.next(KEEP_ALIVE_MILLIS);
-                if (next == null) {
-                    // A comment line: keeps proxies from timing out and finds clients that went away.
-                    os.write(": keep-alive\n\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                    os.flush();
-                    continue;
-                }
-                switch (next.event()) {
-                    case GenerationEvent.Token t -> {
-                        if (!t.text().isEmpty() || t.logprobs() != null) {
-                            ObjectNode lp = null;
-                            if (t.logprobs() != null) {
-                                lp = Json.object();
-                                lp.putArray("content").add(Json.chatLogprob(m, t.logprobs()));
-                            }
-                            Json.event(os, chunk(m, p, id, created, next.index(), Json.object().put("content", t.text()), lp, null));
-                        }
-                    }
-                    case GenerationEvent.Done d -> {
-                        if (!d.text().isEmpty()) {
-                            Json.event(os, chunk(m, p, id, created, next.index(), Json.object().put("content", d.text()), null, null));
-                        }
-                        Json.event(os, chunk(m, p, id, created, next.index(), Json.object(), null, d.reason().wireName()));
-                        completion += d.usage().completionTokens();
-                        cached = Math.max(cached, d.usage().cachedTokens());
-                    }
-                    case GenerationEvent.Failed failed -> {
-                        ApiException e = new ApiException(500, "generation failed: " + failed.message(), "server_error", null, null, Map.of());
-                        Json.event(os, Json.error(e));
-                        choices.cancelAll();
-                        Json.done(os);
-                        return;
-                    }
-                }
-            }
-            if (p.includeUsage()) {
-                ObjectNode last = header(m, id, created, "chat.completion.chunk");
-                last.putArray("choices");
-                last.set("usage", Json.usage(new Usage(choices.promptTokens[0], completion, cached)));
-                Json.event(os, last);
-            }
-            Json.done(os);
         } catch (IOException gone) {
-            // The client went away: free its sequences before the engine's next step.
             choices.cancelAll();
-            throw gone;
-        } finally {
             os.close();
+            throw gone;
         }
+        SseStream.follow(os, choices, new SseStream.Shape() {
+            @Override
+            public void token(OutputStream out, int index, GenerationEvent.Token t) throws IOException {
+                if (!t.text().isEmpty() || t.logprobs() != null) {
+                    ObjectNode lp = null;
+                    if (t.logprobs() != null) {
+                        lp = Json.object();
+                        lp.putArray("content").add(Json.chatLogprob(m, t.logprobs()));
+                    }
+                    Json.event(out, chunk(m, p, id, created, index, Json.object().put("content", t.text()), lp, null));
+                }
+            }
+
+            @Override
+            public void done(OutputStream out, int index, GenerationEvent.Done d) throws IOException {
+                if (!d.text().isEmpty()) {
+                    Json.event(out, chunk(m, p, id, created, index, Json.object().put("content", d.text()), null, null));
+                }
+                Json.event(out, chunk(m, p, id, created, index, Json.object(), null, d.reason().wireName()));
+            }
+        }, !p.includeUsage() ? null : usage -> {
+            ObjectNode last = header(m, id, created, "chat.completion.chunk");
+            last.putArray("choices");
+            last.set("usage", Json.usage(usage));
+            return last;
+        });
     }
 
     private static ObjectNode chunk(ServedModel m, GenerationParams p, String id, long created, int index, ObjectNode delta,

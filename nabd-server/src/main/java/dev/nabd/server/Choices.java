@@ -1,9 +1,10 @@
 package dev.nabd.server;
 
-import dev.nabd.engine.GenerationException;
+import dev.nabd.engine.Completion;
 import dev.nabd.engine.Generation;
 import dev.nabd.engine.GenerationEvent;
 import dev.nabd.engine.QueueFullException;
+import dev.nabd.engine.Usage;
 import dev.nabd.model.ContextOverflowException;
 
 import java.util.ArrayList;
@@ -20,14 +21,16 @@ final class Choices {
     }
 
     final List<Generation> generations;
-    final int[] promptTokens;   // per choice
+    private final int perPrompt;
+    private final Usage[] usages;   // per choice, once it is done
     private final boolean[] done;
     private int remaining;
     private int cursor;
 
-    private Choices(List<Generation> generations, int[] promptTokens) {
+    private Choices(List<Generation> generations, int perPrompt) {
         this.generations = generations;
-        this.promptTokens = promptTokens;
+        this.perPrompt = perPrompt;
+        this.usages = new Usage[generations.size()];
         this.done = new boolean[generations.size()];
         this.remaining = generations.size();
     }
@@ -39,11 +42,9 @@ final class Choices {
      */
     static Choices submit(ServedModel m, List<int[]> prompts, GenerationParams p) {
         List<Generation> gens = new ArrayList<>();
-        int[] lengths = new int[prompts.size() * p.n()];
         try {
             for (int[] prompt : prompts) {
                 for (int i = 0; i < p.n(); i++) {
-                    lengths[gens.size()] = prompt.length;
                     gens.add(m.engine().submit(p.request(prompt, i)));
                 }
             }
@@ -58,7 +59,7 @@ final class Choices {
                 default -> e;
             };
         }
-        return new Choices(gens, lengths);
+        return new Choices(gens, p.n());
     }
 
     int size() {
@@ -84,6 +85,9 @@ final class Choices {
                 GenerationEvent e = generations.get(i).poll(wait, TimeUnit.NANOSECONDS);
                 if (e != null) {
                     cursor = (i + 1) % n;
+                    if (e instanceof GenerationEvent.Done d) {
+                        usages[i] = d.usage();
+                    }
                     if (!(e instanceof GenerationEvent.Token)) {
                         done[i] = true;
                         remaining--;
@@ -105,8 +109,33 @@ final class Choices {
         generations.forEach(Generation::cancel);
     }
 
-    /** Rethrows a failed choice as an API error (a 500: nothing the client sent caused it). */
-    static RuntimeException failure(GenerationEvent.Failed f) {
-        return new GenerationException(f.message());
+    /** Waits for choice {@code i} to finish. */
+    Completion await(int i) throws InterruptedException {
+        try {
+            Completion c = generations.get(i).await();
+            usages[i] = c.usage();
+            return c;
+        } catch (RuntimeException e) {
+            cancelAll();
+            throw e;
+        }
+    }
+
+    /** The request's token counts so far: each prompt (and its cache hits) once, every choice's completion. */
+    Usage usage() {
+        int prompt = 0;
+        int completion = 0;
+        int cached = 0;
+        for (int i = 0; i < usages.length; i++) {
+            if (usages[i] == null) {
+                continue;
+            }
+            completion += usages[i].completionTokens();
+            if (i % perPrompt == 0) {
+                prompt += usages[i].promptTokens();
+                cached += usages[i].cachedTokens();
+            }
+        }
+        return new Usage(prompt, completion, cached);
     }
 }

@@ -6,21 +6,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nabd.engine.Completion;
 import dev.nabd.engine.GenerationEvent;
 import dev.nabd.engine.TokenLogprobs;
-import dev.nabd.engine.Usage;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code POST /v1/completions}: raw text completion of one or more prompts (strings or token ids), with
  * {@code echo} and the legacy log-probability format.
  */
 final class CompletionsEndpoint {
-    private static final long KEEP_ALIVE_MILLIS = 5000;
 
     private CompletionsEndpoint() {
     }
@@ -111,17 +107,8 @@ final class CompletionsEndpoint {
                                     long created) throws InterruptedException {
         ObjectNode root = header(m, id, created);
         ArrayNode list = root.putArray("choices");
-        int prompt = 0;
-        int completion = 0;
-        int cached = 0;
         for (int i = 0; i < choices.size(); i++) {
-            Completion c;
-            try {
-                c = choices.generations.get(i).await();
-            } catch (RuntimeException e) {
-                choices.cancelAll();
-                throw e;
-            }
+            Completion c = choices.await(i);
             ObjectNode choice = list.addObject();
             choice.put("text", echoed.get(i / p.n()) + c.text());
             choice.put("index", i);
@@ -131,13 +118,8 @@ final class CompletionsEndpoint {
                 choice.putNull("logprobs");
             }
             choice.put("finish_reason", c.finishReason().wireName());
-            completion += c.usage().completionTokens();
-            if (i % p.n() == 0) {
-                prompt += c.usage().promptTokens();
-                cached += c.usage().cachedTokens();
-            }
         }
-        root.set("usage", Json.usage(new Usage(prompt, completion, cached)));
+        root.set("usage", Json.usage(choices.usage()));
         return root;
     }
 
@@ -166,10 +148,7 @@ final class CompletionsEndpoint {
     private static void stream(Exchange ex, ServedModel m, GenerationParams p, Choices choices, List<String> echoed, String id,
                                long created) throws IOException, InterruptedException {
         OutputStream os = ex.stream(200, "text/event-stream; charset=utf-8");
-        int prompt = 0;
-        int completion = 0;
-        int cached = 0;
-        int[] offsets = new int[choices.size()];
+        int[] offsets = new int[choices.size()];   // text offsets of the legacy log-probabilities
         try {
             for (int i = 0; i < choices.size(); i++) {
                 String e = echoed.get(i / p.n());
@@ -178,52 +157,31 @@ final class CompletionsEndpoint {
                     offsets[i] = e.length();
                 }
             }
-            while (!choices.finished()) {
-                Choices.Next next = choices.next(KEEP_ALIVE_MILLIS);
-                if (next == null) {
-                    os.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
-                    os.flush();
-                    continue;
-                }
-                int i = next.index();
-                switch (next.event()) {
-                    case GenerationEvent.Token t -> {
-                        if (!t.text().isEmpty() || t.logprobs() != null) {
-                            ObjectNode lp = t.logprobs() == null ? null : logprobs(m, List.of(t.logprobs()), offsets[i]);
-                            Json.event(os, chunk(m, p, id, created, i, t.text(), lp, null));
-                            offsets[i] += t.text().length();
-                        }
-                    }
-                    case GenerationEvent.Done d -> {
-                        Json.event(os, chunk(m, p, id, created, i, d.text(), null, d.reason().wireName()));
-                        completion += d.usage().completionTokens();
-                        if (i % p.n() == 0) {
-                            prompt += d.usage().promptTokens();
-                            cached += d.usage().cachedTokens();
-                        }
-                    }
-                    case GenerationEvent.Failed failed -> {
-                        Json.event(os, Json.error(new ApiException(500, "generation failed: " + failed.message(), "server_error",
-                                null, null, Map.of())));
-                        choices.cancelAll();
-                        Json.done(os);
-                        return;
-                    }
-                }
-            }
-            if (p.includeUsage()) {
-                ObjectNode last = header(m, id, created);
-                last.putArray("choices");
-                last.set("usage", Json.usage(new Usage(prompt, completion, cached)));
-                Json.event(os, last);
-            }
-            Json.done(os);
         } catch (IOException gone) {
             choices.cancelAll();
-            throw gone;
-        } finally {
             os.close();
+            throw gone;
         }
+        SseStream.follow(os, choices, new SseStream.Shape() {
+            @Override
+            public void token(OutputStream out, int index, GenerationEvent.Token t) throws IOException {
+                if (!t.text().isEmpty() || t.logprobs() != null) {
+                    ObjectNode lp = t.logprobs() == null ? null : logprobs(m, List.of(t.logprobs()), offsets[index]);
+                    Json.event(out, chunk(m, p, id, created, index, t.text(), lp, null));
+                    offsets[index] += t.text().length();
+                }
+            }
+
+            @Override
+            public void done(OutputStream out, int index, GenerationEvent.Done d) throws IOException {
+                Json.event(out, chunk(m, p, id, created, index, d.text(), null, d.reason().wireName()));
+            }
+        }, !p.includeUsage() ? null : usage -> {
+            ObjectNode last = header(m, id, created);
+            last.putArray("choices");
+            last.set("usage", Json.usage(usage));
+            return last;
+        });
     }
 
     private static ObjectNode chunk(ServedModel m, GenerationParams p, String id, long created, int index, String text,
