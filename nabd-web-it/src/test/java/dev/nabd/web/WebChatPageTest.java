@@ -316,6 +316,36 @@ class WebChatPageTest {
         assertThat(browser.text("return withoutThinking('<think>hmm</think>\\n\\nHi')")).isEqualTo("Hi");
     }
 
+    @Test
+    void storedAnswersShowMarkdownFoldedReasoningAndCopyableCode() {
+        String answer = String.join("\n", "<think>The reader wants a loop.</think>", "", "## A loop", "",
+                "```java", "for (int i = 0; i < 3; i++) {}", "```", "", "1. It counts from **0**.");
+        browser.js("""
+                localStorage.setItem('nabd.chat.v1', JSON.stringify({messages: [
+                  {role: 'user', content: 'How do I write a loop?'},
+                  {role: 'assistant', content: arguments[0], stats: {tokens: 20, tps: 500, ttft: 40}},
+                  {role: 'user', content: 'And another?'},
+                  {role: 'assistant', content: 'Half an ans', pending: true}]}))""", answer);
+        browser.driver.navigate().refresh();
+        assertThat(messageCount()).isEqualTo(4);
+        assertThat(browser.text("return document.querySelector('article.assistant h2').textContent")).isEqualTo("A loop");
+        assertThat(browser.text("return document.querySelector('article.assistant ol li').innerHTML"))
+                .isEqualTo("It counts from <strong>0</strong>.");
+        // The reasoning is folded once it is complete, and unfolds on a click.
+        WebElement think = browser.driver.findElement(By.cssSelector("article.assistant details.think"));
+        assertThat(think.getAttribute("open")).isNull();
+        think.findElement(By.tagName("summary")).click();
+        assertThat(think.getAttribute("open")).isNotNull();
+        assertThat(think.getText()).contains("The reader wants a loop.");
+        WebElement copy = browser.driver.findElement(By.cssSelector("article.assistant .code button.copy"));
+        copy.click();
+        Browser.await("the copy button to say so", Duration.ofSeconds(5), () -> copy.getText().equals("Copied"));
+        assertThat(message(1).get("meta")).isEqualTo("20 tokens · 500 tok/s · first token 40 ms");
+        // An answer that was still streaming when the page went away ends there, marked stopped.
+        assertThat(message(3).get("stopped")).isEqualTo(true);
+        assertThat(message(3).get("pending")).isEqualTo(false);
+    }
+
     private static long cancelledRequests() {
         String text;
         try (HttpClient client = HttpClient.newHttpClient()) {
