@@ -53,7 +53,8 @@ final class TemplateCommand implements Callable<Integer> {
     @Option(names = "--jsonl", description = "one JSON request per input line, one JSON result per output line")
     boolean jsonl;
 
-    @Option(names = {"-i", "--input"}, paramLabel = "FILE", description = "read the request(s) from FILE instead of stdin")
+    @Option(names = {"-i", "--input"}, paramLabel = "FILE",
+            description = "read the request(s) from FILE instead of standard input (- is standard input)")
     Path input;
 
     private final ObjectMapper json = JsonMapper.builder()
@@ -67,7 +68,7 @@ final class TemplateCommand implements Callable<Integer> {
         spec.commandLine().getErr().println("nabd: chat template from " + templates.origin());
         spec.commandLine().getErr().flush();
         PrintWriter out = spec.commandLine().getOut();
-        try (InputStream in = input == null ? System.in : Files.newInputStream(input);
+        try (InputStream in = input == null || input.toString().equals("-") ? System.in : Files.newInputStream(input);
              BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             if (jsonl) {
                 for (String line = reader.readLine(); line != null; line = reader.readLine()) {

@@ -47,8 +47,8 @@ final class TokenizeCommand implements Callable<Integer> {
     @Option(names = "--jsonl", description = "read cases as JSON lines and write one JSON result per line")
     boolean jsonl;
 
-    @Option(names = "--input", paramLabel = "FILE",
-            description = "read the text (or the JSON lines) from FILE instead of standard input")
+    @Option(names = {"-i", "--input"}, paramLabel = "FILE",
+            description = "read the text (or the JSON lines) from FILE instead of standard input (- is standard input)")
     Path input;
 
     @Option(names = "--add-special-tokens", negatable = true, defaultValue = "true", fallbackValue = "true",

@@ -90,13 +90,13 @@ class CheckingCommandsIT {
         }
     }
 
-    /** The plain mode reads the whole of standard input as the text, newlines included. */
+    /** The plain mode reads the whole of standard input ({@code -i -}) as the text, newlines included. */
     @Test
     void tokenizeTextFromStandardInput() throws Exception {
         JsonNode c = caseById(tokenizers().resolve("qwen3/cases.jsonl"), "pub-arabic-008");
         assertThat(c.get("text").asText()).contains("\n");
         Path text = Files.writeString(dir.resolve("text.txt"), c.get("text").asText(), StandardCharsets.UTF_8);
-        Run r = nabd(text, "tokenize", "--tokenizer", tokenizers().resolve("qwen3").toString());
+        Run r = nabd(text, "tokenize", "--tokenizer", tokenizers().resolve("qwen3").toString(), "-i", "-");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(JSON.readTree(r.out().lines().findFirst().orElseThrow())).isEqualTo(c.get("ids"));
     }
@@ -125,13 +125,13 @@ class CheckingCommandsIT {
         assertThat(errors).isEqualTo(1);
     }
 
-    /** Without --jsonl one conversation on standard input gives its exact text, with no newline added. */
+    /** Without --jsonl one conversation on standard input ({@code -i -}) gives its exact text, with no newline added. */
     @Test
     void templateOneConversationFromStandardInput() throws Exception {
         Path in = Files.writeString(dir.resolve("conversation.json"), "{\"messages\": [{\"role\": \"user\", \"content\":"
                 + " \"ما هي عاصمة فرنسا؟ 你好\"}], \"add_generation_prompt\": true, \"kwargs\": {\"enable_thinking\": false}}",
                 StandardCharsets.UTF_8);
-        Run r = nabd(in, "template", "--tokenizer", tokenizers().resolve("qwen3").toString());
+        Run r = nabd(in, "template", "--tokenizer", tokenizers().resolve("qwen3").toString(), "-i", "-");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).isEqualTo("<|im_start|>user\nما هي عاصمة فرنسا؟ 你好<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\n");
     }
