@@ -67,7 +67,11 @@ final class ServeCommand implements Callable<Integer> {
         LanguageModel[] loaded = new LanguageModel[1];
         OpenAiServer server;
         try {
-            server = OpenAiServer.start(options, () -> loaded[0] = modelOptions.load(), name);
+            server = OpenAiServer.start(options, () -> {
+                LanguageModel m = modelOptions.load();
+                PageIn.run(m.file().mapping(), "loading " + path.getFileName());
+                return loaded[0] = m;
+            }, name);
         } catch (BindException e) {
             throw new UserInputException("cannot listen on " + host + ":" + port + ": " + e.getMessage());
         } catch (IOException e) {
