@@ -1,5 +1,6 @@
 package dev.nabd.cli;
 
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -22,8 +23,16 @@ final class PageIn {
     private PageIn() {
     }
 
-    /** Touches each page of {@code data}; returns a checksum so the reads cannot be optimised away. */
+    /** Touches each page of {@code data}, with a bar on stderr if that takes more than a moment. */
     static long run(MemorySegment data, String label) {
+        return run(data, label, QUIET_NANOS, new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Touches each page of {@code data}; a progress bar goes to {@code err} once {@code quietNanos} have
+     * passed. Returns a checksum so the reads cannot be optimised away.
+     */
+    static long run(MemorySegment data, String label, long quietNanos, PrintStream err) {
         long size = data.byteSize();
         long start = System.nanoTime();
         ProgressBar bar = null;
@@ -34,10 +43,9 @@ final class PageIn {
                 for (long p = off; p < end; p += PAGE) {
                     sum += data.get(ValueLayout.JAVA_BYTE, p);
                 }
-                if (bar == null && System.nanoTime() - start > QUIET_NANOS && end < size) {
+                if (bar == null && System.nanoTime() - start >= quietNanos && end < size) {
                     bar = new ProgressBarBuilder().setTaskName(label).setInitialMax(size >> 20).setUnit(" MiB", 1)
-                            .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(
-                                    new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true, StandardCharsets.UTF_8)))
+                            .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(err))
                             .build();
                 }
                 if (bar != null) {
