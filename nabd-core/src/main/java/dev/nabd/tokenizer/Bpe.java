@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The BPE model (Hugging Face's {@code BPE}; llama.cpp's byte-level {@code llm_tokenizer_bpe}): a word
@@ -25,11 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * characters' tokens at the end), and the first duplicate wins.
  */
 final class Bpe implements Model, BpeSymbols.Pairs {
-    /** Words longer than this are not cached (Hugging Face's limit too): they rarely repeat. */
-    private static final int CACHE_MAX_WORD = 256;
-    /** Words cached beyond this many are forgotten all at once: simple, and repeated words come back fast. */
-    private static final int CACHE_LIMIT = 1 << 16;
-
     /**
      * Hugging Face's options of the model.
      *
@@ -60,7 +54,7 @@ final class Bpe implements Model, BpeSymbols.Pairs {
     /** The symbol of every BMP character looked up alone, or -1: one array read per character. */
     private final int[] bmpSymbol = new int[0x10000];
     private final int[] byteTokens = new int[256];
-    private final Map<String, int[]> cache = new ConcurrentHashMap<>();
+    private final WordCache cache = new WordCache();
 
     private Bpe(StringIntMap vocab, int symbolLimit, Map<String, Integer> extra, MergeTable merges, Options options) {
         this.vocab = vocab;
@@ -165,17 +159,7 @@ final class Bpe implements Model, BpeSymbols.Pairs {
                 return;
             }
         }
-        int[] cached = cache.get(word);
-        if (cached == null) {
-            cached = merge(word);
-            if (word.length() < CACHE_MAX_WORD) {
-                if (cache.size() >= CACHE_LIMIT) {
-                    cache.clear();
-                }
-                cache.put(word, cached);
-            }
-        }
-        out.addAll(cached);
+        out.addAll(cache.ids(word, this::merge));
     }
 
     private int[] merge(String word) {

@@ -4,6 +4,7 @@ package dev.nabd.tokenizer;
  * The WordPiece model (BERT; Hugging Face's {@code WordPiece}): greedy longest match from the left, every
  * piece after the first looked up with the continuing-subword prefix ({@code ##}). A word longer than
  * {@code max_input_chars_per_word}, or with a stretch no token covers, is the unknown token as a whole.
+ * Words already seen come from a cache.
  */
 final class WordPiece implements Model {
     private final StringIntMap vocab;
@@ -13,6 +14,7 @@ final class WordPiece implements Model {
     private final String unkToken;
     /** No piece is longer than the longest token: the search for the longest match starts there. */
     private final int maxPieceChars;
+    private final WordCache cache = new WordCache();
 
     /**
      * @param maxTokenChars the length of the longest token, in chars
@@ -30,9 +32,12 @@ final class WordPiece implements Model {
 
     @Override
     public void tokenize(String word, IntList out) {
+        out.addAll(cache.ids(word, this::pieces));
+    }
+
+    private int[] pieces(String word) {
         if (word.codePointCount(0, word.length()) > maxChars) {
-            out.add(unknown());
-            return;
+            return new int[] {unknown()};
         }
         IntList pieces = new IntList(4);
         int start = 0;
@@ -51,13 +56,12 @@ final class WordPiece implements Model {
                 end -= Character.charCount(word.codePointBefore(end));
             }
             if (found < 0) {
-                out.add(unknown());
-                return;
+                return new int[] {unknown()};
             }
             pieces.add(found);
             start = end;
         }
-        out.addAll(pieces.toArray());
+        return pieces.toArray();
     }
 
     private int unknown() {
