@@ -56,8 +56,9 @@ import java.util.concurrent.TimeUnit;
 public class TokenizerBenchmark {
 
     /**
-     * A folder of {@code ../shared/tokenizers} holding a tokenizer.json.gz, or any tokenizer file under
-     * {@code ../shared}, such as {@code golden/tokenizer/qwen3-real-vocab.gguf}.
+     * A folder or file under {@code ../shared/tokenizers} (a folder holding a tokenizer.json.gz, or a GGUF
+     * such as {@code llamacpp/ggml-vocab-llama-spm.gguf}), else under {@code ../shared} (such as
+     * {@code golden/tokenizer/qwen3-real-vocab.gguf}).
      */
     @Param({"qwen3", "llama3", "deepseek_v3"})
     public String tokenizer;
@@ -83,8 +84,8 @@ public class TokenizerBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         Path shared = shared();
-        Path folder = shared.resolve("tokenizers").resolve(tokenizer);
-        tok = Tokenizers.load(Files.isDirectory(folder) ? folder : shared.resolve(tokenizer));
+        Path underTokenizers = shared.resolve("tokenizers").resolve(tokenizer);
+        tok = Tokenizers.load(Files.exists(underTokenizers) ? underTokenizers : shared.resolve(tokenizer));
         corpus = new ArrayList<>();
         long bytes = 0;
         // the same texts are in every folder's cases.jsonl
