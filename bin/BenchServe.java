@@ -47,6 +47,7 @@ public final class BenchServe {
         long seed = 42;
         boolean chat = true;
         int waitSeconds = 600;
+        String temperature = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -61,9 +62,10 @@ public final class BenchServe {
                     default -> throw new IllegalArgumentException("--endpoint is chat or completions");
                 };
                 case "--wait" -> waitSeconds = Integer.parseInt(args[++i]);
+                case "--temp" -> temperature = Double.toString(Double.parseDouble(args[++i]));
                 case "-h", "--help" -> {
                     System.out.println("usage: java BenchServe.java [--url URL] [--clients 1,4,8,16] [-n TOKENS] [--rounds R]"
-                            + " [--seed S] [--endpoint chat|completions] [--wait SECONDS]");
+                            + " [--seed S] [--temp T] [--endpoint chat|completions] [--wait SECONDS]");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown argument " + a + " (try --help)");
@@ -77,18 +79,20 @@ public final class BenchServe {
                 .connectTimeout(Duration.ofSeconds(10)).executor(Executors.newVirtualThreadPerTaskExecutor()).build();
         waitHealthy(http, base, waitSeconds);
         String model = modelId(http, base);
-        System.err.printf(Locale.ROOT, "bench-serve: model %s, %s, %d tokens per request, %d rounds per client%n",
-                model, chat ? "/v1/chat/completions" : "/v1/completions", tokens, rounds);
+        System.err.printf(Locale.ROOT, "bench-serve: model %s, %s, %d tokens per request, %d rounds per client, temperature %s%n",
+                model, chat ? "/v1/chat/completions" : "/v1/completions", tokens, rounds,
+                temperature == null ? "not sent (the API's default, 1)" : temperature);
+        String extra = temperature == null ? "" : "\"temperature\":" + temperature + ",";
 
         // Warm-up at the highest concurrency: the JIT compiles the server's hot paths, batched ones
         // included, before anything is measured.
-        runLevel(http, base, model, chat, Arrays.stream(levels).max().orElse(1), 1, tokens, seed);
+        runLevel(http, base, model, chat, Arrays.stream(levels).max().orElse(1), 1, tokens, seed, extra);
 
         System.out.println("| clients | requests | tokens | wall s | aggregate tok/s | stream tok/s p50 | TTFT p50 ms | TTFT max ms | slowest s |");
         System.out.println("|--------:|---------:|-------:|-------:|----------------:|-----------------:|------------:|------------:|----------:|");
         for (int clients : levels) {
             long start = System.nanoTime();
-            List<Result> results = runLevel(http, base, model, chat, clients, rounds, tokens, seed);
+            List<Result> results = runLevel(http, base, model, chat, clients, rounds, tokens, seed, extra);
             double wall = (System.nanoTime() - start) / 1e9;
             int generated = results.stream().mapToInt(Result::tokens).sum();
             long[] ttft = results.stream().mapToLong(Result::firstNanos).sorted().toArray();
@@ -109,7 +113,7 @@ public final class BenchServe {
 
     /** {@code clients} concurrent streams, each making {@code rounds} requests one after another. */
     private static List<Result> runLevel(HttpClient http, URI base, String model, boolean chat, int clients, int rounds,
-                                         int tokens, long seed) throws Exception {
+                                         int tokens, long seed, String extra) throws Exception {
         List<Future<List<Result>>> futures = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int c = 0; c < clients; c++) {
@@ -117,7 +121,8 @@ public final class BenchServe {
                 futures.add(pool.submit(() -> {
                     List<Result> mine = new ArrayList<>();
                     for (int r = 0; r < rounds; r++) {
-                        mine.add(request(http, base, model, chat, PROMPTS[(client + r) % PROMPTS.length], tokens, seed + client));
+                        mine.add(request(http, base, model, chat, PROMPTS[(client + r) % PROMPTS.length], tokens, seed + client,
+                                extra));
                     }
                     return mine;
                 }));
@@ -130,12 +135,13 @@ public final class BenchServe {
         return all;
     }
 
-    private static Result request(HttpClient http, URI base, String model, boolean chat, String prompt, int tokens, long seed)
-            throws IOException, InterruptedException {
+    /** One streamed request; {@code extra} is more JSON members, each followed by a comma. */
+    private static Result request(HttpClient http, URI base, String model, boolean chat, String prompt, int tokens, long seed,
+                                  String extra) throws IOException, InterruptedException {
         String body = chat
                 ? "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt + "\"}],"
                 : "{\"model\":\"" + model + "\",\"prompt\":\"" + prompt + "\",";
-        body += "\"max_tokens\":" + tokens + ",\"ignore_eos\":true,\"seed\":" + seed
+        body += extra + "\"max_tokens\":" + tokens + ",\"ignore_eos\":true,\"seed\":" + seed
                 + ",\"stream\":true,\"stream_options\":{\"include_usage\":true}}";
         HttpRequest req = HttpRequest.newBuilder(base.resolve(chat ? "/v1/chat/completions" : "/v1/completions"))
                 .header("Content-Type", "application/json").timeout(Duration.ofMinutes(10))
