@@ -73,6 +73,14 @@ for await (const chunk of stream) {
 }
 out.stream = { ...s, ids: s.ids.size };
 
+// The client's streaming helper, which folds the chunks into one ChatCompletion.
+const runner = client.chat.completions.stream({ ...chatParams, n: 2 });
+const folded = await runner.finalChatCompletion();
+out.stream_helper = {
+  texts: folded.choices.map((c) => c.message.content),
+  finish_reasons: folded.choices.map((c) => c.finish_reason),
+};
+
 const completionParams = { model: MODEL, prompt: 'Once upon a time, there was a little girl', max_tokens: 20, temperature: 0, seed: 7 };
 const completion = await client.completions.create(completionParams);
 out.completion = {

@@ -129,6 +129,16 @@ class NodeOpenAiClientTest {
     }
 
     @Test
+    void streamHelperFoldsTwoChoicesIntoTheBlockingAnswer() {
+        JsonNode chat = summary.get("chat");
+        JsonNode helper = summary.get("stream_helper");
+        // Greedy: both choices are the blocking answer.
+        assertThat(strings(helper.get("texts"))).containsExactly(chat.get("text").asText(), chat.get("text").asText());
+        assertThat(strings(helper.get("finish_reasons"))).containsExactly(chat.get("finish_reason").asText(),
+                chat.get("finish_reason").asText());
+    }
+
+    @Test
     void textCompletionBlockingAndStreamed() {
         JsonNode completion = summary.get("completion");
         assertThat(completion.get("object").asText()).isEqualTo("text_completion");

@@ -6,6 +6,7 @@ import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
 import com.openai.errors.NotFoundException;
 import com.openai.errors.UnauthorizedException;
+import com.openai.helpers.ChatCompletionAccumulator;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
@@ -144,6 +145,45 @@ class OpenAiJavaClientTest {
         }
         // Greedy: both choices are the same text.
         assertThat(c.choices().get(1).message().content()).isEqualTo(c.choices().get(0).message().content());
+    }
+
+    @Test
+    void streamedChoicesAndLogprobsAccumulateToTheBlockingAnswer() {
+        ChatCompletionCreateParams params = greedyChat("Tom had a red ball", 12).n(2L).logprobs(true).topLogprobs(2L).build();
+        ChatCompletion whole = client.chat().completions().create(params).validate();
+
+        // The SDK's own helper folds chunks into a ChatCompletion, as an application would.
+        ChatCompletionAccumulator acc = ChatCompletionAccumulator.create();
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(params)) {
+            stream.stream().forEach(acc::accumulate);
+        }
+        ChatCompletion folded = acc.chatCompletion().validate();
+
+        assertThat(folded.choices()).hasSize(2);
+        for (int i = 0; i < 2; i++) {
+            ChatCompletion.Choice a = whole.choices().get(i);
+            ChatCompletion.Choice b = folded.choices().get(i);
+            assertThat(b.index()).isEqualTo(i);
+            assertThat(b.message().content()).isEqualTo(a.message().content());
+            assertThat(b.finishReason()).isEqualTo(a.finishReason());
+            assertThat(b.logprobs().orElseThrow().content().orElseThrow())
+                    .extracting(ChatCompletionTokenLogprob::token)
+                    .isEqualTo(a.logprobs().orElseThrow().content().orElseThrow().stream().map(ChatCompletionTokenLogprob::token).toList());
+        }
+    }
+
+    @Test
+    void stopStringEndsTheAnswerBeforeIt() {
+        String text = client.chat().completions().create(greedyChat("Once upon a time", 40).build())
+                .choices().getFirst().message().content().orElseThrow();
+        // A piece from the middle of the greedy answer: the same request with it as a stop string ends just before it.
+        int from = text.indexOf(' ', text.length() / 3);
+        assertThat(from).as("a space in %s", text).isPositive();
+        String stop = text.substring(from, Math.min(text.length(), from + 4));
+        ChatCompletion stopped = client.chat().completions().create(greedyChat("Once upon a time", 40).stop(stop).build()).validate();
+
+        assertThat(stopped.choices().getFirst().message().content()).hasValue(text.substring(0, text.indexOf(stop)));
+        assertThat(stopped.choices().getFirst().finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.STOP);
     }
 
     @Test
