@@ -7,6 +7,25 @@ import java.lang.foreign.MemorySegment;
  * always works, and one on the Vector API chosen by {@link FloatOpsProvider} when the
  * {@code jdk.incubator.vector} module is present. Nothing outside this package touches the Vector API,
  * so nabd starts (and says so) without it.
+ *
+ * <h2>Reproducible to the bit</h2>
+ * A value must not depend on how it was batched (a token alone or among others, in a prompt or in a
+ * decode step) nor on whether the code runs interpreted or JIT-compiled. So every operation here has
+ * one fixed order of rounding steps, the same at any JIT tier:
+ * <ul>
+ *   <li><b>Dot products</b> ({@link #dot}, {@link #dot4x4}, {@link #sumOfSquares}, and every
+ *   {@link RowOps#dot}, which must equal {@code dot} over the row it {@link RowOps#dequantize decodes}):
+ *   the products are taken in vectors of {@link #lanes()} consecutive values, in row order, each
+ *   fused-multiply-added lane by lane into one accumulator; its lanes are summed by one fixed tree; then
+ *   the n mod lanes() trailing products are added one at a time, each rounded before the add. (One
+ *   accumulator, not several, so that a 4×4 tile of products keeps all its accumulators in registers.)
+ *   The scalar implementation has its own fixed order, the plain loop; the two implementations need not
+ *   agree with each other, only each with itself.</li>
+ *   <li><b>Element-wise</b> operations give each element the same bits whether it falls in a vector or
+ *   in the scalar tail, so where an element sits in a batch does not matter.</li>
+ *   <li><b>Exponentials</b> are computed by nabd's own fixed steps, not by {@code Math.exp} or the
+ *   Vector API's {@code EXP}, both of which change with the JIT tier.</li>
+ * </ul>
  */
 public interface FloatOps {
 
@@ -16,13 +35,13 @@ public interface FloatOps {
     /** Σ w[i]·x[xOff+i] where w is {@code n} little-endian F32 values at byte {@code wOff} of {@code w}. */
     float dot(MemorySegment w, long wOff, float[] x, int xOff, int n);
 
-    /** y[yOff+i] += alpha·x[xOff+i]. */
+    /** y[yOff+i] += alpha·x[xOff+i], one rounding (a fused multiply-add) per element. */
     void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
 
     /** y[yOff+i] *= alpha. */
     void scale(float alpha, float[] y, int yOff, int n);
 
-    /** Σ x[off+i]². */
+    /** Σ x[off+i]², exactly {@code dot(x, off, x, off, n)}. */
     float sumOfSquares(float[] x, int off, int n);
 
     /** y[yOff+i] = x[xOff+i]·w[wOff+i]·s (the weighted scale step of RMSNorm). */
@@ -33,16 +52,21 @@ public interface FloatOps {
 
     /**
      * The 4×4 block of dot products of rows {@code a[aOff + i·aStride ..]} (i &lt; 4) with rows
-     * {@code b[bOff + j·bStride ..]} (j &lt; 4), each {@code n} long: {@code out[4·i + j]}. The register-tiled
-     * core of a matrix product: every value loaded serves four multiply-adds.
+     * {@code b[bOff + j·bStride ..]} (j &lt; 4), each {@code n} long: {@code out[4·i + j]}, each bit for bit
+     * what {@link #dot} gives. The register-tiled core of a matrix product: every value loaded serves four
+     * multiply-adds.
      */
     void dot4x4(float[] a, int aOff, int aStride, float[] b, int bOff, int bStride, int n, float[] out);
 
-    /** gate[off+i] = silu(gate[off+i])·up[off+i], where silu(g) = g / (1 + e^-g): the SwiGLU activation. */
+    /**
+     * gate[off+i] = silu(gate[off+i])·up[off+i], where silu(g) = g / (1 + e^-g): the SwiGLU activation.
+     * Element-wise: each result depends on its own two inputs only.
+     */
     void siluMul(float[] gate, float[] up, int off, int n);
 
     /**
-     * v[off+i] = e^(v[off+i] − max) for i &lt; n, returning their sum: the exponentials of a softmax.
+     * v[off+i] = e^(v[off+i] − max) for i &lt; n, returning their sum: the exponentials of a softmax. Each
+     * exponential is element-wise; the sum is in a fixed order for a given {@code n}.
      */
     float expSum(float[] v, int off, int n, float max);
 

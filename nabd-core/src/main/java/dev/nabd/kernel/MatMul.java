@@ -15,6 +15,11 @@ import dev.nabd.tensor.Tensor;
  * <p>One token (decode) uses the fused dot product of the weight type, reading each weight byte once.
  * A batch decodes each weight row once into a per-thread buffer and dots it with every activation row.
  *
+ * <p>Both paths give the same bits: {@link RowOps#dot} equals {@link FloatOps#dot} over the decoded row,
+ * and the tile {@link FloatOps#dot4x4} equals {@code dot} per output. So the value for one (token, output)
+ * does not depend on the batch size, the token's place in the batch, or how rows fall to threads and
+ * tiles: a sequence gives the same result alone or batched with others.
+ *
  * <p>An instance is a reusable step description for one thread team; it is not thread-safe, and calling
  * it allocates nothing.
  */

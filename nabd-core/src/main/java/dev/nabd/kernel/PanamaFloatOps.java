@@ -2,6 +2,7 @@ package dev.nabd.kernel;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -12,14 +13,44 @@ import java.nio.ByteOrder;
  * {@link FloatOps} on the Vector API at the machine's preferred width. Loaded only through
  * {@link FloatOpsProvider} once the incubator module is known to be present.
  *
- * <p>Loops run one vector at a time with a scalar tail; dot products keep one accumulator per loop and
- * reduce once at the end (the reduction order differs from the scalar loop, which is fine at the
- * tolerances we test).
+ * <p>Loops run one vector at a time with a scalar tail; element-wise tails compute exactly what a lane
+ * computes. Dot products follow the summation order that {@link FloatOps} fixes: one accumulator taking
+ * the vectors in row order, then the lanes summed by the tree of {@link #HALVES}, then the tail one
+ * product at a time.
+ *
+ * <p>Two operations of the Vector API are not used, because they give different bits interpreted and
+ * compiled: {@code reduceLanes(ADD)} (the Java fallback adds lane by lane, C2 adds halves of the
+ * register) and {@code lanewise(EXP)} (Math.exp in the fallback, Intel's SVML once compiled).
+ *
+ * <p>Vectors never cross a method boundary of ours here: the lane sum and the exponential are written
+ * out where they are used. C2 inlines a call to a method of ours only while the method being compiled is
+ * under a node budget, and when a caller of these kernels is large (the attention step inlines several),
+ * it stops inlining mid-kernel; a vector passed to a call it did not inline is boxed on the heap, and
+ * decoding must not allocate. The Vector API's own methods are always inlined.
  */
 final class PanamaFloatOps implements FloatOps {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    /**
+     * The lane sum, one fixed tree: {@code for (h : HALVES) v = v.add(v.rearrange(h));} then lane 0. Step
+     * h sets lane i to lane i + lane (i XOR h), for h = L/2, L/4, .., 1: the upper half of the register is
+     * added to the lower, then the upper half of that, and so on (for 16 lanes, lane 0 ends as
+     * ((v0+v8)+(v4+v12)) + ((v2+v10)+(v6+v14)) + ...). Every lane ends with the same bits, since float
+     * addition commutes exactly.
+     */
+    static final VectorShuffle<Float>[] HALVES = halves();
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static VectorShuffle<Float>[] halves() {
+        VectorShuffle<Float>[] steps = new VectorShuffle[Integer.numberOfTrailingZeros(L)];
+        for (int k = 0, h = L / 2; h > 0; k++, h /= 2) {
+            int half = h;
+            steps[k] = VectorShuffle.fromOp(S, i -> i ^ half);
+        }
+        return steps;
+    }
 
     @Override
     public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
@@ -28,7 +59,10 @@ final class PanamaFloatOps implements FloatOps {
         for (int bound = S.loopBound(n); i < bound; i += L) {
             acc = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (VectorShuffle<Float> h : HALVES) {
+            acc = acc.add(acc.rearrange(h));
+        }
+        float s = acc.lane(0);
         for (; i < n; i++) {
             s += a[aOff + i] * b[bOff + i];
         }
@@ -37,13 +71,17 @@ final class PanamaFloatOps implements FloatOps {
 
     @Override
     public float dot(MemorySegment w, long wOff, float[] x, int xOff, int n) {
+        // As dot(float[]...) with the weights read from the mapping: the same bits as copying them out first.
         FloatVector acc = FloatVector.zero(S);
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
             FloatVector wv = FloatVector.fromMemorySegment(S, w, wOff + 4L * i, ByteOrder.LITTLE_ENDIAN);
             acc = wv.fma(FloatVector.fromArray(S, x, xOff + i), acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (VectorShuffle<Float> h : HALVES) {
+            acc = acc.add(acc.rearrange(h));
+        }
+        float s = acc.lane(0);
         for (; i < n; i++) {
             s += w.get(F32, wOff + 4L * i) * x[xOff + i];
         }
@@ -58,7 +96,7 @@ final class PanamaFloatOps implements FloatOps {
             FloatVector.fromArray(S, x, xOff + i).fma(a, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
         }
         for (; i < n; i++) {
-            y[yOff + i] += alpha * x[xOff + i];
+            y[yOff + i] = Math.fma(x[xOff + i], alpha, y[yOff + i]);
         }
     }
 
@@ -75,17 +113,7 @@ final class PanamaFloatOps implements FloatOps {
 
     @Override
     public float sumOfSquares(float[] x, int off, int n) {
-        FloatVector acc = FloatVector.zero(S);
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector v = FloatVector.fromArray(S, x, off + i);
-            acc = v.fma(v, acc);
-        }
-        float s = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            s += x[off + i] * x[off + i];
-        }
-        return s;
+        return dot(x, off, x, off, n);
     }
 
     @Override
@@ -113,7 +141,8 @@ final class PanamaFloatOps implements FloatOps {
     @Override
     public void dot4x4(float[] a, int aOff, int aStride, float[] b, int bOff, int bStride, int n, float[] out) {
         // 16 accumulators + 8 operands fit the 32 vector registers of AVX-512 (C2 keeps them in registers
-        // as long as nothing escapes). Tail values, if n is not a multiple of the width, are done scalar.
+        // as long as nothing escapes). Each product is dot()'s: one accumulator, then the lane tree, then
+        // the tail one rounded product at a time.
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c03 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S), c13 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S), c23 = FloatVector.zero(S);
@@ -147,23 +176,42 @@ final class PanamaFloatOps implements FloatOps {
             c32 = w.fma(x2, c32);
             c33 = w.fma(x3, c33);
         }
-        out[0] = c00.reduceLanes(VectorOperators.ADD);
-        out[1] = c01.reduceLanes(VectorOperators.ADD);
-        out[2] = c02.reduceLanes(VectorOperators.ADD);
-        out[3] = c03.reduceLanes(VectorOperators.ADD);
-        out[4] = c10.reduceLanes(VectorOperators.ADD);
-        out[5] = c11.reduceLanes(VectorOperators.ADD);
-        out[6] = c12.reduceLanes(VectorOperators.ADD);
-        out[7] = c13.reduceLanes(VectorOperators.ADD);
-        out[8] = c20.reduceLanes(VectorOperators.ADD);
-        out[9] = c21.reduceLanes(VectorOperators.ADD);
-        out[10] = c22.reduceLanes(VectorOperators.ADD);
-        out[11] = c23.reduceLanes(VectorOperators.ADD);
-        out[12] = c30.reduceLanes(VectorOperators.ADD);
-        out[13] = c31.reduceLanes(VectorOperators.ADD);
-        out[14] = c32.reduceLanes(VectorOperators.ADD);
-        out[15] = c33.reduceLanes(VectorOperators.ADD);
-        for (; k < n; k++) {
+        // The 16 lane sums side by side (one after the other, each would wait out its tree's latency).
+        for (VectorShuffle<Float> h : HALVES) {
+            c00 = c00.add(c00.rearrange(h));
+            c01 = c01.add(c01.rearrange(h));
+            c02 = c02.add(c02.rearrange(h));
+            c03 = c03.add(c03.rearrange(h));
+            c10 = c10.add(c10.rearrange(h));
+            c11 = c11.add(c11.rearrange(h));
+            c12 = c12.add(c12.rearrange(h));
+            c13 = c13.add(c13.rearrange(h));
+            c20 = c20.add(c20.rearrange(h));
+            c21 = c21.add(c21.rearrange(h));
+            c22 = c22.add(c22.rearrange(h));
+            c23 = c23.add(c23.rearrange(h));
+            c30 = c30.add(c30.rearrange(h));
+            c31 = c31.add(c31.rearrange(h));
+            c32 = c32.add(c32.rearrange(h));
+            c33 = c33.add(c33.rearrange(h));
+        }
+        out[0] = c00.lane(0);
+        out[1] = c01.lane(0);
+        out[2] = c02.lane(0);
+        out[3] = c03.lane(0);
+        out[4] = c10.lane(0);
+        out[5] = c11.lane(0);
+        out[6] = c12.lane(0);
+        out[7] = c13.lane(0);
+        out[8] = c20.lane(0);
+        out[9] = c21.lane(0);
+        out[10] = c22.lane(0);
+        out[11] = c23.lane(0);
+        out[12] = c30.lane(0);
+        out[13] = c31.lane(0);
+        out[14] = c32.lane(0);
+        out[15] = c33.lane(0);
+        for (; k < n; k++) {   // dot()'s tail: one rounded product at a time
             for (int i = 0; i < 4; i++) {
                 for (int j = 0; j < 4; j++) {
                     out[4 * i + j] += a[aOff + i * aStride + k] * b[bOff + j * bStride + k];
@@ -174,32 +222,64 @@ final class PanamaFloatOps implements FloatOps {
 
     @Override
     public void siluMul(float[] gate, float[] up, int off, int n) {
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector g = FloatVector.fromArray(S, gate, off + i);
-            FloatVector sig = g.neg().lanewise(VectorOperators.EXP).add(1f);
-            g.div(sig).mul(FloatVector.fromArray(S, up, off + i)).intoArray(gate, off + i);
-        }
-        for (; i < n; i++) {
-            float g = gate[off + i];
-            gate[off + i] = g / (1f + (float) Math.exp(-g)) * up[off + i];
-        }
+        exponentials(gate, up, off, n, 0f, true);
     }
 
     @Override
     public float expSum(float[] v, int off, int n, float max) {
+        return exponentials(v, null, off, n, max, false);
+    }
+
+    /**
+     * The loop of both users of e^x, so the exponential is written once (see the class comment for why
+     * it is not a method): for silu, v[i] = g / (1 + e^-g)·up[i] with g = v[i]; otherwise v[i] = e^(v[i] −
+     * max), returning their sum. The flag is the same for the whole loop, which C2 compiles as two loops.
+     *
+     * <p>e^x exactly as {@link Exp#exp}, step for step in every lane: n = x/ln2 rounded, by adding 1.5·2^23
+     * (whose bits then hold n); r = x − n·ln2 in two fused steps; the polynomial; the scale 2^(n−1) built
+     * in the exponent bits; flushes to 0 and ∞ beyond the range.
+     */
+    private static float exponentials(float[] v, float[] up, int off, int n, float max, boolean silu) {
+        FloatVector ln2Hi = FloatVector.broadcast(S, -Exp.LN2_HI);
+        FloatVector ln2Lo = FloatVector.broadcast(S, -Exp.LN2_LO);
+        FloatVector c4 = FloatVector.broadcast(S, Exp.C4);
+        FloatVector c3 = FloatVector.broadcast(S, Exp.C3);
+        FloatVector c2 = FloatVector.broadcast(S, Exp.C2);
         FloatVector acc = FloatVector.zero(S);
         int i = 0;
         for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector e = FloatVector.fromArray(S, v, off + i).sub(max).lanewise(VectorOperators.EXP);
-            e.intoArray(v, off + i);
-            acc = acc.add(e);
+            FloatVector in = FloatVector.fromArray(S, v, off + i);
+            FloatVector x = silu ? in.neg() : in.sub(max);
+            FloatVector t = x.fma(Exp.LOG2E, Exp.ROUNDER);
+            FloatVector nn = t.sub(Exp.ROUNDER);
+            FloatVector r = nn.fma(ln2Hi, x);
+            r = nn.fma(ln2Lo, r);
+            FloatVector q = r.fma(Exp.C6, Exp.C5).fma(r, c4).fma(r, c3).fma(r, c2);
+            FloatVector p = q.fma(r.mul(r), r).add(1f);
+            FloatVector scale = t.reinterpretAsInts().add(Exp.BIAS_MINUS_ONE).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector e = p.add(p).mul(scale)
+                    .blend(0f, nn.lt(Exp.N_MIN))
+                    .blend(Float.POSITIVE_INFINITY, nn.compare(VectorOperators.GT, Exp.N_MAX));
+            if (silu) {
+                in.div(e.add(1f)).mul(FloatVector.fromArray(S, up, off + i)).intoArray(v, off + i);
+            } else {
+                e.intoArray(v, off + i);
+                acc = acc.add(e);
+            }
         }
-        float sum = acc.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            float e = (float) Math.exp(v[off + i] - max);
-            v[off + i] = e;
-            sum += e;
+        for (VectorShuffle<Float> h : HALVES) {
+            acc = acc.add(acc.rearrange(h));
+        }
+        float sum = acc.lane(0);
+        for (; i < n; i++) {   // the same steps as a lane
+            if (silu) {
+                float g = v[off + i];
+                v[off + i] = g / (1f + Exp.exp(-g)) * up[off + i];
+            } else {
+                float e = Exp.exp(v[off + i] - max);
+                v[off + i] = e;
+                sum += e;
+            }
         }
         return sum;
     }

@@ -7,6 +7,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -21,6 +22,17 @@ import java.nio.ByteOrder;
  * <p>Each kernel decodes {@code L} weights into a float vector in registers (sign-extend or unpack
  * nibbles, convert, apply the block scale) and either fuses them into a dot product with the activations
  * or stores them. The block layouts are documented on the codecs in {@code dev.nabd.tensor}.
+ *
+ * <p>{@code dot} must give exactly the bits of {@link FloatOps#dot} over the row that {@code dequantize}
+ * writes, so that a token's result does not depend on whether its matrix product ran fused (one token) or
+ * decoded-then-tiled (a batch). So each kernel computes every weight by one helper shared by both
+ * methods, and its dot product keeps FloatOps' summation order, as {@link PanamaFloatOps} writes it: one
+ * accumulator taking the vectors of L values in row order, its lanes summed by the tree of
+ * {@link PanamaFloatOps#HALVES}. Where a block stores its values out of row order (nibble halves), the
+ * loops follow the values, not the bytes.
+ *
+ * <p>Vectors are never chosen between ({@code cond ? v1 : v2}): where C2 does not unroll a loop, a merge of
+ * two vectors is boxed on the heap. Nibbles are picked by a shift amount instead.
  */
 final class PanamaRows {
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -31,6 +43,7 @@ final class PanamaRows {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfShort F16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
+    private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
 
     private PanamaRows() {
     }
@@ -52,7 +65,7 @@ final class PanamaRows {
             case Q5_0 -> new Legacy(false, true);
             case Q5_1 -> new Legacy(true, true);
             case Q4_K -> new Q4_K();
-            case Q6_K -> new Q6_K();
+            case Q6_K -> L == 16 ? new Q6_K() : null;   // see Q6_K
             default -> null;
         };
     }
@@ -81,16 +94,6 @@ final class PanamaRows {
 
     static FloatVector toFloat(IntVector v) {
         return (FloatVector) v.convertShape(VectorOperators.I2F, F, 0);
-    }
-
-    /** The low nibbles, 0..15. */
-    static IntVector low(IntVector v) {
-        return v.and(0x0F);
-    }
-
-    /** The high nibbles, 0..15. */
-    static IntVector high(IntVector v) {
-        return v.lanewise(VectorOperators.ASHR, 4).and(0x0F);
     }
 
     /** F16 (IEEE half) or BF16 rows: the bits are widened to floats in registers. */
@@ -128,7 +131,10 @@ final class PanamaRows {
             for (int bound = F.loopBound(n); i < bound; i += L) {
                 acc = load(w, off + 2L * i).fma(FloatVector.fromArray(F, x, xOff + i), acc);
             }
-            float sum = acc.reduceLanes(VectorOperators.ADD);
+            for (VectorShuffle<Float> h : PanamaFloatOps.HALVES) {
+                acc = acc.add(acc.rearrange(h));
+            }
+            float sum = acc.lane(0);
             for (; i < n; i++) {
                 sum += scalar(w, off + 2L * i) * x[xOff + i];
             }
@@ -147,21 +153,27 @@ final class PanamaRows {
         }
     }
 
-    /** Q8_0: 34-byte blocks, fp16 scale then 32 signed bytes. */
+    /** Q8_0: 34-byte blocks, fp16 scale then 32 signed bytes; value = d·q. */
     static final class Q8_0 implements RowOps {
+        /** Values j .. j+L of the block at {@code blk}, whose scale is {@code d}. */
+        private static FloatVector values(MemorySegment w, long blk, int j, float d) {
+            return toFloat(bytes(w, blk + 2 + j)).mul(d);
+        }
+
         @Override
         public float dot(MemorySegment w, long off, float[] x, int xOff, int n) {
             FloatVector acc = FloatVector.zero(F);
             for (int b = 0; b < n / 32; b++) {
                 long blk = off + 34L * b;
-                int xb = xOff + 32 * b;
-                FloatVector sum = FloatVector.zero(F);
+                float d = f16(w, blk);
                 for (int j = 0; j < 32; j += L) {
-                    sum = toFloat(bytes(w, blk + 2 + j)).fma(FloatVector.fromArray(F, x, xb + j), sum);
+                    acc = values(w, blk, j, d).fma(FloatVector.fromArray(F, x, xOff + 32 * b + j), acc);
                 }
-                acc = sum.fma(FloatVector.broadcast(F, f16(w, blk)), acc);
             }
-            return acc.reduceLanes(VectorOperators.ADD);
+            for (VectorShuffle<Float> h : PanamaFloatOps.HALVES) {
+                acc = acc.add(acc.rearrange(h));
+            }
+            return acc.lane(0);
         }
 
         @Override
@@ -170,7 +182,7 @@ final class PanamaRows {
                 long blk = off + 34L * b;
                 float d = f16(w, blk);
                 for (int j = 0; j < 32; j += L) {
-                    toFloat(bytes(w, blk + 2 + j)).mul(d).intoArray(out, outOff + 32 * b + j);
+                    values(w, blk, j, d).intoArray(out, outOff + 32 * b + j);
                 }
             }
         }
@@ -179,8 +191,8 @@ final class PanamaRows {
     /**
      * The 32-value block types Q4_0, Q4_1, Q5_0 and Q5_1: fp16 d, for _1 an fp16 min m, for Q5 a
      * little-endian u32 of fifth bits, then 16 bytes whose low nibbles are values 0..15 and high nibbles
-     * values 16..31. value = d·(q − bias) + m, with bias 8 (Q4_0), 16 (Q5_0) or 0 (the _1 types, which add m).
-     * The dot product sums q·x (and x, for the min) per block and applies d (and m) once per block.
+     * values 16..31. value = d·(q − bias) + m, with bias 8 (Q4_0), 16 (Q5_0) or 0 (the _1 types, which add
+     * m), computed as one fused q·d + (m − d·bias).
      */
     static final class Legacy implements RowOps {
         private static final IntVector IOTA = IntVector.zero(I).addIndex(1);
@@ -188,26 +200,34 @@ final class PanamaRows {
         private final int qsOffset;
         private final boolean hasMin;
         private final boolean fiveBits;
-        private final FloatVector bias;
+        private final float bias;
 
         Legacy(boolean hasMin, boolean fiveBits) {
             this.hasMin = hasMin;
             this.fiveBits = fiveBits;
             this.blockBytes = 2 + (hasMin ? 2 : 0) + (fiveBits ? 4 : 0) + 16;
             this.qsOffset = blockBytes - 16;
-            this.bias = FloatVector.broadcast(F, hasMin ? 0 : fiveBits ? 16 : 8);
+            this.bias = hasMin ? 0 : fiveBits ? 16 : 8;
         }
 
-        /** The L quants starting at value {@code first} (0 or 16, plus j) of the block, as floats without bias. */
-        private FloatVector quants(MemorySegment w, long blk, int j, boolean highHalf) {
-            IntVector v = ints(w, blk + qsOffset + j);
-            IntVector q = highHalf ? high(v) : low(v);
+        /**
+         * Values p .. p+L of the block: the low nibbles of bytes p.. for p &lt; 16, else the high nibbles of
+         * bytes p−16.., with for Q5 bit p+i of qh on top; then d·q + m.
+         */
+        private FloatVector values(MemorySegment w, long blk, int p, FloatVector d, FloatVector m) {
+            // Nibbles by a shift of 0 or 4 rather than a choice between two vectors: where C2 does not
+            // unroll the loop, a choice is a merge of two vectors, and it boxes them.
+            IntVector q = ints(w, blk + qsOffset + (p & 15)).lanewise(VectorOperators.ASHR, (p & 16) >> 2).and(0x0F);
             if (fiveBits) {
                 int qh = w.get(U32, blk + (hasMin ? 4 : 2));
-                q = q.or(IntVector.broadcast(I, qh).lanewise(VectorOperators.LSHR, IOTA.add(j + (highHalf ? 16 : 0)))
-                        .and(1).lanewise(VectorOperators.LSHL, 4));
+                q = q.or(IntVector.broadcast(I, qh).lanewise(VectorOperators.LSHR, IOTA.add(p)).and(1).lanewise(VectorOperators.LSHL, 4));
             }
-            return toFloat(q);
+            return toFloat(q).fma(d, m);
+        }
+
+        /** The offset added to d·q: m for the _1 types, −d·bias for the others. */
+        private FloatVector offset(MemorySegment w, long blk, float d) {
+            return FloatVector.broadcast(F, hasMin ? f16(w, blk + 2) : -(d * bias));
         }
 
         @Override
@@ -215,35 +235,28 @@ final class PanamaRows {
             FloatVector acc = FloatVector.zero(F);
             for (int b = 0; b < n / 32; b++) {
                 long blk = off + (long) blockBytes * b;
-                int xb = xOff + 32 * b;
-                FloatVector qx = FloatVector.zero(F);
-                FloatVector sx = FloatVector.zero(F);
-                for (int j = 0; j < 16; j += L) {
-                    FloatVector xLo = FloatVector.fromArray(F, x, xb + j);
-                    FloatVector xHi = FloatVector.fromArray(F, x, xb + 16 + j);
-                    qx = quants(w, blk, j, false).sub(bias).fma(xLo, qx);
-                    qx = quants(w, blk, j, true).sub(bias).fma(xHi, qx);
-                    if (hasMin) {
-                        sx = sx.add(xLo).add(xHi);
-                    }
-                }
-                acc = qx.fma(FloatVector.broadcast(F, f16(w, blk)), acc);
-                if (hasMin) {
-                    acc = sx.fma(FloatVector.broadcast(F, f16(w, blk + 2)), acc);
+                float d = f16(w, blk);
+                FloatVector dv = FloatVector.broadcast(F, d);
+                FloatVector m = offset(w, blk, d);
+                for (int p = 0; p < 32; p += L) {
+                    acc = values(w, blk, p, dv, m).fma(FloatVector.fromArray(F, x, xOff + 32 * b + p), acc);
                 }
             }
-            return acc.reduceLanes(VectorOperators.ADD);
+            for (VectorShuffle<Float> h : PanamaFloatOps.HALVES) {
+                acc = acc.add(acc.rearrange(h));
+            }
+            return acc.lane(0);
         }
 
         @Override
         public void dequantize(MemorySegment w, long off, float[] out, int outOff, int n) {
             for (int b = 0; b < n / 32; b++) {
                 long blk = off + (long) blockBytes * b;
-                FloatVector d = FloatVector.broadcast(F, f16(w, blk));
-                FloatVector m = hasMin ? FloatVector.broadcast(F, f16(w, blk + 2)) : d.mul(bias).neg();
-                for (int j = 0; j < 16; j += L) {
-                    quants(w, blk, j, false).fma(d, m).intoArray(out, outOff + 32 * b + j);
-                    quants(w, blk, j, true).fma(d, m).intoArray(out, outOff + 32 * b + 16 + j);
+                float d = f16(w, blk);
+                FloatVector dv = FloatVector.broadcast(F, d);
+                FloatVector m = offset(w, blk, d);
+                for (int p = 0; p < 32; p += L) {
+                    values(w, blk, p, dv, m).intoArray(out, outOff + 32 * b + p);
                 }
             }
         }
@@ -269,6 +282,25 @@ final class PanamaRows {
             return j < 4 ? (w1 >>> (8 * j)) & 63 : ((w2 >>> (8 * (j - 4) + 4)) & 0xF) | (((w1 >>> (8 * (j - 4) + 6)) & 3) << 4);
         }
 
+        /**
+         * Values j .. j+L of sub-block s: the low (even s) or high (odd s) nibbles of the bytes at
+         * {@code bytes}, scaled d·q + m. (A shift of 0 or 4, not a choice between two vectors, which C2
+         * boxes where it does not unroll the loop.)
+         */
+        private static FloatVector values(MemorySegment w, long bytes, int j, int s, FloatVector d, FloatVector m) {
+            return toFloat(ints(w, bytes + j).lanewise(VectorOperators.ASHR, 4 * (s & 1)).and(0x0F)).fma(d, m);
+        }
+
+        /** d·scale (d = the super-block's scale at {@code blk}) of sub-block {@code s}; w0, w2: scale words. */
+        private static FloatVector scaleOf(float d, int w0, int w2, int s) {
+            return FloatVector.broadcast(F, d * scale(w0, w2, s));
+        }
+
+        /** −dmin·min of sub-block {@code s}; w1, w2: min words. */
+        private static FloatVector minOf(float dmin, int w1, int w2, int s) {
+            return FloatVector.broadcast(F, -dmin * min(w1, w2, s));
+        }
+
         @Override
         public float dot(MemorySegment w, long off, float[] x, int xOff, int n) {
             FloatVector acc = FloatVector.zero(F);
@@ -279,20 +311,21 @@ final class PanamaRows {
                 int w0 = w.get(U32, blk + 4);
                 int w1 = w.get(U32, blk + 8);
                 int w2 = w.get(U32, blk + 12);
-                for (int g = 0; g < 4; g++) {
-                    FloatVector dLo = FloatVector.broadcast(F, d * scale(w0, w2, 2 * g));
-                    FloatVector mLo = FloatVector.broadcast(F, -dmin * min(w1, w2, 2 * g));
-                    FloatVector dHi = FloatVector.broadcast(F, d * scale(w0, w2, 2 * g + 1));
-                    FloatVector mHi = FloatVector.broadcast(F, -dmin * min(w1, w2, 2 * g + 1));
-                    int xs = xOff + 256 * b + 64 * g;
+                // Sub-blocks in row order: 2g is the low nibbles of group g's 32 bytes, 2g+1 the high ones.
+                for (int s = 0; s < 8; s++) {
+                    FloatVector ds = scaleOf(d, w0, w2, s);
+                    FloatVector ms = minOf(dmin, w1, w2, s);
+                    long bytes = blk + 16 + 32L * (s / 2);
+                    int xs = xOff + 256 * b + 32 * s;
                     for (int j = 0; j < 32; j += L) {
-                        IntVector v = ints(w, blk + 16 + 32L * g + j);
-                        acc = toFloat(low(v)).fma(dLo, mLo).fma(FloatVector.fromArray(F, x, xs + j), acc);
-                        acc = toFloat(high(v)).fma(dHi, mHi).fma(FloatVector.fromArray(F, x, xs + 32 + j), acc);
+                        acc = values(w, bytes, j, s, ds, ms).fma(FloatVector.fromArray(F, x, xs + j), acc);
                     }
                 }
             }
-            return acc.reduceLanes(VectorOperators.ADD);
+            for (VectorShuffle<Float> h : PanamaFloatOps.HALVES) {
+                acc = acc.add(acc.rearrange(h));
+            }
+            return acc.lane(0);
         }
 
         @Override
@@ -304,16 +337,13 @@ final class PanamaRows {
                 int w0 = w.get(U32, blk + 4);
                 int w1 = w.get(U32, blk + 8);
                 int w2 = w.get(U32, blk + 12);
-                for (int g = 0; g < 4; g++) {
-                    FloatVector dLo = FloatVector.broadcast(F, d * scale(w0, w2, 2 * g));
-                    FloatVector mLo = FloatVector.broadcast(F, -dmin * min(w1, w2, 2 * g));
-                    FloatVector dHi = FloatVector.broadcast(F, d * scale(w0, w2, 2 * g + 1));
-                    FloatVector mHi = FloatVector.broadcast(F, -dmin * min(w1, w2, 2 * g + 1));
-                    int ys = outOff + 256 * b + 64 * g;
+                for (int s = 0; s < 8; s++) {
+                    FloatVector ds = scaleOf(d, w0, w2, s);
+                    FloatVector ms = minOf(dmin, w1, w2, s);
+                    long bytes = blk + 16 + 32L * (s / 2);
+                    int ys = outOff + 256 * b + 32 * s;
                     for (int j = 0; j < 32; j += L) {
-                        IntVector v = ints(w, blk + 16 + 32L * g + j);
-                        toFloat(low(v)).fma(dLo, mLo).intoArray(out, ys + j);
-                        toFloat(high(v)).fma(dHi, mHi).intoArray(out, ys + 32 + j);
+                        values(w, bytes, j, s, ds, ms).intoArray(out, ys + j);
                     }
                 }
             }
@@ -325,6 +355,10 @@ final class PanamaRows {
      * parts (qh), 16 signed 8-bit scales, fp16 d. In each half of 128 values, byte l of ql (and l+32) and
      * byte l of qh give values l, l+32, l+64, l+96: q = (nibble | 2 bits << 4) − 32, scaled by
      * d·scale[l/16 + 2k] for the k-th of the four.
+     *
+     * <p>Written for vectors of 16 values ({@link #of} gives it no other width): a half's 32 bytes of qh are
+     * then two vectors, loaded once for its eight vectors of values. (At other widths they could not be
+     * held in named variables; the codec path serves there.)
      */
     static final class Q6_K implements RowOps {
         /**
@@ -335,9 +369,21 @@ final class PanamaRows {
             return toFloat(nibble.or(qh.lanewise(VectorOperators.ASHR, shift).and(3).lanewise(VectorOperators.LSHL, 4)).sub(32));
         }
 
-        // The loops over `part` (values l and l+64 from the low and high nibbles of ql[l], then l+32 and
-        // l+96 from ql[l+32]) are kept as loops on purpose: written out four times, the body grows past
-        // what C2 inlines and the vectors end up boxed on the heap, eight times slower.
+        /**
+         * The 16 values 32k + l .. of a half: from the low (k &lt; 2) or high nibbles of {@code q} (ql[l..]
+         * for even k, ql[32+l..] for odd) and bits 2k, 2k+1 of {@code h} (qh[l..]), times d·scale[l/16 + 2k],
+         * the scale a byte of {@code scales} (the half's 8 scale bytes read as one little-endian long: one
+         * memory access instead of eight keeps the kernel within C2's inlining budget).
+         */
+        private static FloatVector values(IntVector q, IntVector h, int k, int l, float d, long scales) {
+            float s = d * (byte) (scales >>> (8 * (l / 16 + 2 * k)));
+            return six(q.lanewise(VectorOperators.ASHR, 4 * (k >> 1)).and(0x0F), h, 2 * k).mul(s);
+        }
+
+        // Each step of the loop over k is two vectors of values, l = 0 and l = 16, in row order. qh's two
+        // vectors serve all four k and are loaded once per half; ql's are loaded per k. The loop stays a
+        // loop with one call site per vector: with more (written out, or holding all of ql), the kernel
+        // outgrows C2's inlining budget and its vectors end up boxed on the heap.
         @Override
         public float dot(MemorySegment w, long off, float[] x, int xOff, int n) {
             FloatVector acc = FloatVector.zero(F);
@@ -346,22 +392,21 @@ final class PanamaRows {
                 float d = f16(w, blk + 208);
                 for (int half = 0; half < 2; half++) {
                     long ql = blk + 64L * half;
-                    long sc = blk + 192 + 8L * half;
+                    long scales = w.get(I64, blk + 192 + 8L * half);
+                    IntVector h0 = ints(w, blk + 128 + 32L * half);
+                    IntVector h1 = ints(w, blk + 128 + 32L * half + 16);
                     int y = xOff + 256 * b + 128 * half;
-                    for (int l = 0; l < 32; l += L) {
-                        IntVector h = ints(w, blk + 128 + 32L * half + l);
-                        int is = l / 16;
-                        for (int part = 0; part < 2; part++) {
-                            IntVector q = ints(w, ql + 32 * part + l);
-                            float sLo = d * w.get(ValueLayout.JAVA_BYTE, sc + is + 2 * part);
-                            float sHi = d * w.get(ValueLayout.JAVA_BYTE, sc + is + 2 * part + 4);
-                            acc = six(low(q), h, 2 * part).mul(sLo).fma(FloatVector.fromArray(F, x, y + 32 * part + l), acc);
-                            acc = six(high(q), h, 2 * part + 4).mul(sHi).fma(FloatVector.fromArray(F, x, y + 64 + 32 * part + l), acc);
-                        }
+                    for (int k = 0; k < 4; k++) {
+                        long q = ql + 32 * (k & 1);
+                        acc = values(ints(w, q), h0, k, 0, d, scales).fma(FloatVector.fromArray(F, x, y + 32 * k), acc);
+                        acc = values(ints(w, q + 16), h1, k, 16, d, scales).fma(FloatVector.fromArray(F, x, y + 32 * k + 16), acc);
                     }
                 }
             }
-            return acc.reduceLanes(VectorOperators.ADD);
+            for (VectorShuffle<Float> h : PanamaFloatOps.HALVES) {
+                acc = acc.add(acc.rearrange(h));
+            }
+            return acc.lane(0);
         }
 
         @Override
@@ -371,18 +416,14 @@ final class PanamaRows {
                 float d = f16(w, blk + 208);
                 for (int half = 0; half < 2; half++) {
                     long ql = blk + 64L * half;
-                    long sc = blk + 192 + 8L * half;
+                    long scales = w.get(I64, blk + 192 + 8L * half);
+                    IntVector h0 = ints(w, blk + 128 + 32L * half);
+                    IntVector h1 = ints(w, blk + 128 + 32L * half + 16);
                     int y = outOff + 256 * b + 128 * half;
-                    for (int l = 0; l < 32; l += L) {
-                        IntVector h = ints(w, blk + 128 + 32L * half + l);
-                        int is = l / 16;
-                        for (int part = 0; part < 2; part++) {
-                            IntVector q = ints(w, ql + 32 * part + l);
-                            float sLo = d * w.get(ValueLayout.JAVA_BYTE, sc + is + 2 * part);
-                            float sHi = d * w.get(ValueLayout.JAVA_BYTE, sc + is + 2 * part + 4);
-                            six(low(q), h, 2 * part).mul(sLo).intoArray(out, y + 32 * part + l);
-                            six(high(q), h, 2 * part + 4).mul(sHi).intoArray(out, y + 64 + 32 * part + l);
-                        }
+                    for (int k = 0; k < 4; k++) {
+                        long q = ql + 32 * (k & 1);
+                        values(ints(w, q), h0, k, 0, d, scales).intoArray(out, y + 32 * k);
+                        values(ints(w, q + 16), h1, k, 16, d, scales).intoArray(out, y + 32 * k + 16);
                     }
                 }
             }

@@ -12,7 +12,10 @@ import java.lang.foreign.MemorySegment;
  */
 public interface RowOps {
 
-    /** Σ_i w[i]·x[xOff + i] over the {@code n} values of the row stored at byte {@code off} of {@code w}. */
+    /**
+     * Σ_i w[i]·x[xOff + i] over the {@code n} values of the row stored at byte {@code off} of {@code w}:
+     * bit for bit {@link FloatOps#dot} over the row {@link #dequantize} gives (see {@link FloatOps} for why).
+     */
     float dot(MemorySegment w, long off, float[] x, int xOff, int n);
 
     /** Decodes the {@code n} values of the row stored at byte {@code off} into {@code out[outOff .. outOff+n)}. */

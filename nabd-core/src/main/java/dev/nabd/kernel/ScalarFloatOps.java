@@ -4,7 +4,11 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
-/** Plain Java loops: the fallback when the Vector API is not available, and the reference in tests. */
+/**
+ * Plain Java loops: the fallback when the Vector API is not available, and the reference in tests. Every
+ * step is an exactly rounded float operation in a fixed order (Java never contracts a·b + c into a fused
+ * multiply-add on its own), and exponentials are {@link Exp#exp}, so results are the same at every JIT tier.
+ */
 final class ScalarFloatOps implements FloatOps {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
@@ -29,7 +33,7 @@ final class ScalarFloatOps implements FloatOps {
     @Override
     public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
         for (int i = 0; i < n; i++) {
-            y[yOff + i] += alpha * x[xOff + i];
+            y[yOff + i] = Math.fma(x[xOff + i], alpha, y[yOff + i]);
         }
     }
 
@@ -42,11 +46,7 @@ final class ScalarFloatOps implements FloatOps {
 
     @Override
     public float sumOfSquares(float[] x, int off, int n) {
-        float s = 0f;
-        for (int i = 0; i < n; i++) {
-            s += x[off + i] * x[off + i];
-        }
-        return s;
+        return dot(x, off, x, off, n);
     }
 
     @Override
@@ -76,7 +76,7 @@ final class ScalarFloatOps implements FloatOps {
     public void siluMul(float[] gate, float[] up, int off, int n) {
         for (int i = off; i < off + n; i++) {
             float g = gate[i];
-            gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
+            gate[i] = g / (1f + Exp.exp(-g)) * up[i];
         }
     }
 
@@ -84,7 +84,7 @@ final class ScalarFloatOps implements FloatOps {
     public float expSum(float[] v, int off, int n, float max) {
         float sum = 0f;
         for (int i = off; i < off + n; i++) {
-            float e = (float) Math.exp(v[i] - max);
+            float e = Exp.exp(v[i] - max);
             v[i] = e;
             sum += e;
         }
