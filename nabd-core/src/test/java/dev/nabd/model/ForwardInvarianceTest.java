@@ -1,0 +1,79 @@
+package dev.nabd.model;
+
+import dev.nabd.LanguageModel;
+import dev.nabd.LoadOptions;
+import dev.nabd.tensor.GgmlType;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The logits of a token are the same bits whether the prompt is fed whole, in chunks or token by token,
+ * on one thread or two: a row's result does not depend on what else is in its batch, and keys and values
+ * computed in a decode step are the ones a prompt batch would have computed. (A server batching several
+ * requests, or reusing a cached prefix, relies on exactly this.)
+ */
+class ForwardInvarianceTest {
+    private static final int[] PROMPT = {1, 72, 101, 108, 108, 111, 44, 32, 119, 111, 114, 108, 100, 33};
+    private static final int[][] CHUNKINGS = {{14}, {5, 9}, {3, 4, 1, 6}, {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}};
+
+    @TempDir
+    Path dir;
+
+    static List<Arguments> cases() {
+        List<Arguments> out = new ArrayList<>();
+        for (Architecture a : Architecture.KNOWN) {
+            for (GgmlType t : new GgmlType[] {GgmlType.F16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_K, GgmlType.Q6_K}) {
+                out.add(Arguments.of(a.name(), t, GgmlType.F16));
+            }
+        }
+        out.add(Arguments.of("qwen3", GgmlType.Q4_K, GgmlType.F32));
+        out.add(Arguments.of("qwen3", GgmlType.Q4_K, GgmlType.Q8_0));
+        out.add(Arguments.of("llama", GgmlType.Q5_1, GgmlType.Q8_0));
+        return out;
+    }
+
+    @ParameterizedTest(name = "{0} {1} kv {2}")
+    @MethodSource("cases")
+    void logitsDoNotDependOnHowThePromptIsBatched(String arch, GgmlType type, GgmlType kvType) throws IOException {
+        Path file = dir.resolve("m.gguf");
+        SyntheticModel.small(Architecture.byName(arch), type, 23).write(file);
+        float[] reference = null;
+        for (int threads = 1; threads <= 2; threads++) {
+            LoadOptions options = LoadOptions.DEFAULTS.withThreads(threads).withKvType(kvType).withContextLength(64);
+            try (LanguageModel m = LanguageModel.load(file, options)) {
+                Transformer t = m.transformer();
+                int vocab = m.config().vocabSize();
+                for (int[] chunks : CHUNKINGS) {
+                    float[] logits = new float[PROMPT.length * vocab];
+                    InferenceState s = t.newState(64, PROMPT.length, PROMPT.length, kvType);
+                    int pos = 0;
+                    for (int n : chunks) {
+                        t.forward(s, PROMPT, pos, n, pos, n);
+                        System.arraycopy(s.logits(), 0, logits, pos * vocab, n * vocab);
+                        pos += n;
+                    }
+                    if (reference == null) {
+                        reference = logits;
+                        assertThat(reference).doesNotContain(Float.NaN);
+                        continue;
+                    }
+                    for (int p = 0; p < PROMPT.length; p++) {
+                        assertThat(Arrays.copyOfRange(logits, p * vocab, (p + 1) * vocab))
+                                .as("logits of token %d, chunks %s, %d threads", p, Arrays.toString(chunks), threads)
+                                .isEqualTo(Arrays.copyOfRange(reference, p * vocab, (p + 1) * vocab));
+                    }
+                }
+            }
+        }
+    }
+}
