@@ -45,7 +45,7 @@ public final class Transformer {
     private static double[] ropeFrequencies(ModelConfig c, float[] factors) {
         double[] f = new double[c.ropeDim() / 2];
         for (int i = 0; i < f.length; i++) {
-            f[i] = c.ropeFreqScale() * Math.pow(c.ropeBase(), -2.0 * i / c.ropeDim());
+            f[i] = c.ropeFreqScale() * StrictMath.pow(c.ropeBase(), -2.0 * i / c.ropeDim());
             if (factors != null) {
                 f[i] /= factors[i];
             }
@@ -295,11 +295,12 @@ public final class Transformer {
         ops.mulScaled(x, xOff, weight, 0, scale, out, outOff, n);
     }
 
+    /** StrictMath: the same bits interpreted and compiled, on every JDK, so results never depend on the JIT. */
     private void setRotation(InferenceState s, int position) {
         for (int i = 0; i < ropeFrequencies.length; i++) {
             double theta = position * ropeFrequencies[i];
-            s.cos[i] = (float) Math.cos(theta);
-            s.sin[i] = (float) Math.sin(theta);
+            s.cos[i] = (float) StrictMath.cos(theta);
+            s.sin[i] = (float) StrictMath.sin(theta);
         }
     }
 
