@@ -295,12 +295,15 @@ public final class Transformer {
         ops.mulScaled(x, xOff, weight, 0, scale, out, outOff, n);
     }
 
-    /** StrictMath: the same bits interpreted and compiled, on every JDK, so results never depend on the JIT. */
+    /**
+     * Math, not StrictMath: StrictMath.sin/cos allocate during argument reduction, and decoding must not.
+     * HotSpot's interpreter and compilers use the same sin/cos stubs (JitInvarianceTest checks the bits).
+     */
     private void setRotation(InferenceState s, int position) {
         for (int i = 0; i < ropeFrequencies.length; i++) {
             double theta = position * ropeFrequencies[i];
-            s.cos[i] = (float) StrictMath.cos(theta);
-            s.sin[i] = (float) StrictMath.sin(theta);
+            s.cos[i] = (float) Math.cos(theta);
+            s.sin[i] = (float) Math.sin(theta);
         }
     }
 
