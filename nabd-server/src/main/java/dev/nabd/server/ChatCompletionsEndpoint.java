@@ -120,7 +120,7 @@ final class ChatCompletionsEndpoint {
 
     private static ObjectNode whole(ServedModel m, GenerationParams p, Choices choices, String id, long created)
             throws InterruptedException {
-        ObjectNode root = header(m, id, created, "chat.completion");
+        ObjectNode root = Json.header(m, id, created, "chat.completion");
         ArrayNode list = root.putArray("choices");
         for (int i = 0; i < choices.size(); i++) {
             Completion c = choices.await(i);
@@ -176,17 +176,12 @@ final class ChatCompletionsEndpoint {
                 }
                 Json.event(out, chunk(m, p, id, created, index, Json.object(), null, d.reason().wireName()));
             }
-        }, !p.includeUsage() ? null : usage -> {
-            ObjectNode last = header(m, id, created, "chat.completion.chunk");
-            last.putArray("choices");
-            last.set("usage", Json.usage(usage));
-            return last;
-        });
+        }, !p.includeUsage() ? null : usage -> Json.usageChunk(m, id, created, "chat.completion.chunk", usage));
     }
 
     private static ObjectNode chunk(ServedModel m, GenerationParams p, String id, long created, int index, ObjectNode delta,
                                     ObjectNode logprobs, String finish) {
-        ObjectNode root = header(m, id, created, "chat.completion.chunk");
+        ObjectNode root = Json.header(m, id, created, "chat.completion.chunk");
         ObjectNode choice = root.putArray("choices").addObject();
         choice.put("index", index);
         choice.set("delta", delta);
@@ -199,16 +194,6 @@ final class ChatCompletionsEndpoint {
         if (p.includeUsage()) {
             root.putNull("usage");
         }
-        return root;
-    }
-
-    private static ObjectNode header(ServedModel m, String id, long created, String object) {
-        ObjectNode root = Json.object();
-        root.put("id", id);
-        root.put("object", object);
-        root.put("created", created);
-        root.put("model", m.id());
-        root.put("system_fingerprint", OpenAiServer.FINGERPRINT);
         return root;
     }
 }

@@ -105,7 +105,7 @@ final class CompletionsEndpoint {
 
     private static ObjectNode whole(ServedModel m, GenerationParams p, Choices choices, List<String> echoed, String id,
                                     long created) throws InterruptedException {
-        ObjectNode root = header(m, id, created);
+        ObjectNode root = Json.header(m, id, created, "text_completion");
         ArrayNode list = root.putArray("choices");
         for (int i = 0; i < choices.size(); i++) {
             Completion c = choices.await(i);
@@ -176,17 +176,12 @@ final class CompletionsEndpoint {
             public void done(OutputStream out, int index, GenerationEvent.Done d) throws IOException {
                 Json.event(out, chunk(m, p, id, created, index, d.text(), null, d.reason().wireName()));
             }
-        }, !p.includeUsage() ? null : usage -> {
-            ObjectNode last = header(m, id, created);
-            last.putArray("choices");
-            last.set("usage", Json.usage(usage));
-            return last;
-        });
+        }, !p.includeUsage() ? null : usage -> Json.usageChunk(m, id, created, "text_completion", usage));
     }
 
     private static ObjectNode chunk(ServedModel m, GenerationParams p, String id, long created, int index, String text,
                                     ObjectNode logprobs, String finish) {
-        ObjectNode root = header(m, id, created);
+        ObjectNode root = Json.header(m, id, created, "text_completion");
         ObjectNode choice = root.putArray("choices").addObject();
         choice.put("text", text);
         choice.put("index", index);
@@ -199,16 +194,6 @@ final class CompletionsEndpoint {
         if (p.includeUsage()) {
             root.putNull("usage");
         }
-        return root;
-    }
-
-    private static ObjectNode header(ServedModel m, String id, long created) {
-        ObjectNode root = Json.object();
-        root.put("id", id);
-        root.put("object", "text_completion");
-        root.put("created", created);
-        root.put("model", m.id());
-        root.put("system_fingerprint", OpenAiServer.FINGERPRINT);
         return root;
     }
 }

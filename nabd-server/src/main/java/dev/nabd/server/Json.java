@@ -75,6 +75,25 @@ final class Json {
         return root;
     }
 
+    /** The fields every completion object and chunk starts with. */
+    static ObjectNode header(ServedModel m, String id, long created, String object) {
+        ObjectNode root = object();
+        root.put("id", id);
+        root.put("object", object);
+        root.put("created", created);
+        root.put("model", m.id());
+        root.put("system_fingerprint", OpenAiServer.FINGERPRINT);
+        return root;
+    }
+
+    /** The last chunk of a stream that asked for usage: no choices, the request's token counts. */
+    static ObjectNode usageChunk(ServedModel m, String id, long created, String object, Usage u) {
+        ObjectNode last = header(m, id, created, object);
+        last.putArray("choices");
+        last.set("usage", usage(u));
+        return last;
+    }
+
     static ObjectNode usage(Usage u) {
         ObjectNode n = object();
         n.put("prompt_tokens", u.promptTokens());
