@@ -80,6 +80,28 @@ class ChatIT {
     }
 
     @Test
+    void aMissingOrTruncatedModelIsOneLineAndExitCodeOne(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Chat missing = chat("Hello\n", "-m", "/nonexistent/model.gguf");
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.err()).isEqualTo("nabd: error: /nonexistent/model.gguf: no such file\n");
+        Path cut = dir.resolve("cut.gguf");
+        byte[] whole = Files.readAllBytes(CliTest.root().resolve("models/stories260K.gguf"));
+        Files.write(cut, java.util.Arrays.copyOf(whole, 1000));
+        Chat truncated = chat("Hello\n", "-m", cut.toString());
+        assertThat(truncated.code()).isEqualTo(1);
+        assertThat(truncated.err()).startsWith("nabd: error: ").contains("cut.gguf").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aConversationLongerThanTheContextSaysSoAndTheChatGoesOn() throws Exception {
+        String longLine = "Once upon a time there was a little dog who liked to run. ".repeat(60);
+        Chat c = chat(longLine + "\n/stats\n", "--temp", "0", "-n", "4");
+        assertThat(c.code()).as(c.err()).isZero();
+        assertThat(c.err()).contains("no longer fits the context").contains("512");
+        assertThat(c.out()).contains("(no answer yet)");
+    }
+
+    @Test
     void multiLineMessagesAndArabicPassThrough() throws Exception {
         String input = "مرحبا \\\nبالعالم\n\"\"\"\nline one\nline two\n\"\"\"\n";
         Chat c = chat(input, "--temp", "0", "-n", "4");

@@ -58,6 +58,16 @@ class ServeIT {
     }
 
     @Test
+    void aTruncatedModelIsOneLineAndExitCodeOne(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path cut = dir.resolve("cut.gguf");
+        byte[] whole = java.nio.file.Files.readAllBytes(CliTest.root().resolve("models/stories260K.gguf"));
+        java.nio.file.Files.write(cut, java.util.Arrays.copyOf(whole, whole.length / 3));
+        LauncherIT.Run r = LauncherIT.launch("serve", "-m", cut.toString(), "--port", "0");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("nabd: error: ").contains("cut.gguf").doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    @Test
     void aPortInUseIsOneLineAndExitCodeOne() throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             LauncherIT.Run r = LauncherIT.launch("serve", "--port", String.valueOf(taken.getLocalPort()));
