@@ -2,6 +2,9 @@ package dev.nabd.kernel;
 
 import dev.nabd.tensor.Tensor;
 
+import java.util.IdentityHashMap;
+import java.util.Map;
+
 /**
  * y = W·x for a batch of activation rows, with W kept in its own type in the mapped file.
  *
@@ -15,7 +18,12 @@ import dev.nabd.tensor.Tensor;
  * <p>One token (decode) uses the fused dot product of the weight type, reading each weight byte once.
  * A batch decodes each weight row once into a per-thread buffer and dots it with every activation row.
  *
- * <p>Both paths give the same bits: {@link RowOps#dot} equals {@link FloatOps#dot} over the decoded row,
+ * <p>A matrix given to {@link #pack} beforehand (Q4_0 on the Vector API) is multiplied in its
+ * {@link PackedMatrix} form instead: the activations are quantised once per step to {@link Q8Activations}
+ * and every product is an integer one, as llama.cpp computes it. Its results match llama.cpp's real
+ * (quantised-activation) output rather than exact math on the dequantised weights.
+ *
+ * <p>Both float paths give the same bits: {@link RowOps#dot} equals {@link FloatOps#dot} over the decoded row,
  * and the tile {@link FloatOps#dot4x4} equals {@code dot} per output. So the value for one (token, output)
  * does not depend on the batch size, the token's place in the batch, or how rows fall to threads and
  * tiles: a sequence gives the same result alone or batched with others.
@@ -30,10 +38,20 @@ public final class MatMul implements ThreadTeam.Task {
     private final FloatOps ops;
     private final float[][] rowBuffers;   // per thread: ROW_TILE decoded weight rows
     private final float[][] tileOut;      // per thread: one 4×4 block of results
+    private final PackedMatrix.Workspace[] workspaces;   // per thread: unpacked weights of packed matrices
     private static final int ROW_TILE = 4;
     // The step being run: set by apply, read by the team.
     private final Tensor[] ws = new Tensor[MAX_MATRICES];
     private final RowOps[] kernels = new RowOps[MAX_MATRICES];
+    private final PackedMatrix[] packs = new PackedMatrix[MAX_MATRICES];
+    private final Map<Tensor, PackedMatrix> packed = new IdentityHashMap<>();
+    private final Q8Activations quantized = new Q8Activations();
+    private final boolean llamaActivations;
+    // The step's activations as each matrix's format represents them (see ActivationFormat), by ordinal.
+    private final float[][] rounded = new float[ActivationFormat.values().length][0];
+    private final boolean[] roundedDone = new boolean[ActivationFormat.values().length];
+    private final float[][] xs = new float[MAX_MATRICES][];
+    private final int[] xStrides = new int[MAX_MATRICES];
     private final float[][] ys = new float[MAX_MATRICES][];
     private final int[] yStrides = new int[MAX_MATRICES];
     private int count;
@@ -43,13 +61,30 @@ public final class MatMul implements ThreadTeam.Task {
     private int batch;
 
     /**
+     * A product of float activations with the stored weights, dequantised (exact math).
+     *
      * @param maxCols the longest weight row this instance will multiply
      */
     public MatMul(ThreadTeam team, FloatOps ops, int maxCols) {
+        this(team, ops, maxCols, false);
+    }
+
+    /**
+     * @param maxCols the longest weight row this instance will multiply
+     * @param llamaActivations whether activations meet each weight type in the form llama.cpp gives them
+     *        ({@link ActivationFormat}), so that results match llama.cpp's real output; packed matrices
+     *        ({@link #pack}) are only used then
+     */
+    public MatMul(ThreadTeam team, FloatOps ops, int maxCols, boolean llamaActivations) {
         this.team = team;
+        this.llamaActivations = llamaActivations;
         this.ops = ops;
         this.rowBuffers = new float[team.size()][ROW_TILE * maxCols];
         this.tileOut = new float[team.size()][16];
+        this.workspaces = new PackedMatrix.Workspace[team.size()];
+        for (int i = 0; i < workspaces.length; i++) {
+            workspaces[i] = new PackedMatrix.Workspace();
+        }
     }
 
     /** The thread team this instance splits work over. */
@@ -57,11 +92,29 @@ public final class MatMul implements ThreadTeam.Task {
         return team;
     }
 
+    /**
+     * Multiplies {@code w} from now on in its packed form, when it has one on this machine (see
+     * {@link PackedMatrix#of}); returns whether it does. Packing copies the matrix, once, at load.
+     */
+    public boolean pack(Tensor w) {
+        if (!llamaActivations) {
+            return false;
+        }
+        if (packed.containsKey(w)) {
+            return true;
+        }
+        PackedMatrix p = PackedMatrix.of(w);
+        if (p != null) {
+            packed.put(w, p);
+        }
+        return p != null;
+    }
+
     /** y[b][r] = Σ_c W[r][c]·x[b][c] for b &lt; batch, r &lt; W.rows(). */
     public void apply(Tensor w, float[] x, int xStride, float[] y, int yStride, int batch) {
         begin(x, xStride, batch);
         add(w, y, yStride);
-        team.run(this);
+        run();
     }
 
     /** Two products of the same activations in one step. */
@@ -70,7 +123,7 @@ public final class MatMul implements ThreadTeam.Task {
         begin(x, xStride, batch);
         add(w1, y1, y1Stride);
         add(w2, y2, y2Stride);
-        team.run(this);
+        run();
     }
 
     /** Three products of the same activations in one step. */
@@ -80,7 +133,7 @@ public final class MatMul implements ThreadTeam.Task {
         add(w1, y1, y1Stride);
         add(w2, y2, y2Stride);
         add(w3, y3, y3Stride);
-        team.run(this);
+        run();
     }
 
     private void begin(float[] x, int xStride, int batch) {
@@ -94,11 +147,47 @@ public final class MatMul implements ThreadTeam.Task {
     private void add(Tensor w, float[] y, int yStride) {
         ws[count] = w;
         kernels[count] = RowOpsProvider.of(w.type());
+        packs[count] = packed.get(w);
         ys[count] = y;
         yStrides[count] = yStride;
         count++;
         totalRows += w.rows();
     }
+
+    private void run() {
+        // The matrices of a step read the same activations: each form they need is made once, here.
+        boolean quantizedDone = false;
+        java.util.Arrays.fill(roundedDone, false);
+        for (int m = 0; m < count; m++) {
+            xs[m] = x;
+            xStrides[m] = xStride;
+            if (packs[m] != null) {
+                if (!quantizedDone) {
+                    quantized.quantize(x, xStride, ws[m].cols(), batch);
+                    quantizedDone = true;
+                }
+            } else if (llamaActivations) {
+                ActivationFormat f = ActivationFormat.forWeights(ws[m].type());
+                int cols = ws[m].cols();
+                if (f != ActivationFormat.EXACT && cols % f.block() == 0) {
+                    int k = f.ordinal();
+                    if (!roundedDone[k]) {
+                        if (rounded[k].length < batch * cols) {
+                            rounded[k] = new float[batch * cols];
+                        }
+                        for (int b = 0; b < batch; b++) {
+                            f.round(x, b * xStride, rounded[k], b * cols, cols);
+                        }
+                        roundedDone[k] = true;
+                    }
+                    xs[m] = rounded[k];
+                    xStrides[m] = cols;
+                }
+            }
+        }
+        team.run(this);
+    }
+
 
     @Override
     public void run(int index, int size) {
@@ -109,14 +198,19 @@ public final class MatMul implements ThreadTeam.Task {
             int rows = ws[m].rows();
             int lo = Math.max(from, base) - base;
             int hi = Math.min(to, base + rows) - base;
-            if (lo < hi) {
-                rowRange(ws[m], kernels[m], ys[m], yStrides[m], lo, hi, rowBuffers[index], tileOut[index]);
+            PackedMatrix p = packs[m];
+            if (p != null) {
+                // A strip goes to the thread whose range holds its first row.
+                int w = p.strip();
+                p.multiply(quantized, ys[m], yStrides[m], (lo + w - 1) / w, (hi + w - 1) / w, workspaces[index]);
+            } else if (lo < hi) {
+                rowRange(ws[m], kernels[m], xs[m], xStrides[m], ys[m], yStrides[m], lo, hi, rowBuffers[index], tileOut[index]);
             }
             base += rows;
         }
     }
 
-    private void rowRange(Tensor w, RowOps k, float[] y, int yStride, int from, int to, float[] buf, float[] tile) {
+    private void rowRange(Tensor w, RowOps k, float[] x, int xStride, float[] y, int yStride, int from, int to, float[] buf, float[] tile) {
         int cols = w.cols();
         long rowBytes = w.rowBytes();
         if (batch == 1) {

@@ -94,8 +94,9 @@ class BatchInvarianceTest {
     static List<Arguments> typesAndThreads() {
         List<Arguments> out = new ArrayList<>();
         for (GgmlType t : types()) {
-            out.add(Arguments.of(t, 1));
-            out.add(Arguments.of(t, 2));
+            out.add(Arguments.of(t, 1, false));
+            out.add(Arguments.of(t, 2, false));
+            out.add(Arguments.of(t, 2, true));
         }
         return out;
     }
@@ -103,11 +104,12 @@ class BatchInvarianceTest {
     /**
      * Sixteen tokens, each multiplied alone (the fused path), then in batches of every size 1..16 with
      * the token at every position (the tiled path, rows split over threads and tiles): same bits. Two
-     * matrices in one step, with row counts that are not multiples of the tile, like q/k/v.
+     * matrices in one step, with row counts that are not multiples of the tile, like q/k/v. With
+     * llama.cpp's activation forms too: each token's activations are rounded on their own.
      */
-    @ParameterizedTest(name = "{0} threads={1}")
+    @ParameterizedTest(name = "{0} threads={1} llama activations={2}")
     @MethodSource("typesAndThreads")
-    void matMulRowDoesNotDependOnTheBatch(GgmlType type, int threads) {
+    void matMulRowDoesNotDependOnTheBatch(GgmlType type, int threads, boolean llamaActivations) {
         SplittableRandom r = new SplittableRandom(type.ordinal());
         int cols = type.blockSize() == 1 ? 120 : type.blockSize() == 32 ? 96 : 512;
         int rows1 = 23;
@@ -120,7 +122,7 @@ class BatchInvarianceTest {
         float[][] alone1 = new float[tokens][rows1];
         float[][] alone2 = new float[tokens][rows2];
         try (ThreadTeam team = new ThreadTeam(threads)) {
-            MatMul mm = new MatMul(team, OPS, cols);
+            MatMul mm = new MatMul(team, OPS, cols, llamaActivations);
             for (int t = 0; t < tokens; t++) {
                 float[] x = Arrays.copyOfRange(pool, t * xStride, (t + 1) * xStride);
                 mm.apply(w1, alone1[t], rows1, w2, alone2[t], rows2, x, xStride, 1);
@@ -128,7 +130,11 @@ class BatchInvarianceTest {
             // The fused path against the decoded row, for one token (the rest follows from the loop below).
             float[] row = new float[cols];
             RowOpsProvider.of(type).dequantize(w1.data(), 7 * w1.rowBytes(), row, 0, cols);
-            assertThat(bits(alone1[3][7])).isEqualTo(bits(OPS.dot(row, 0, pool, 3 * xStride, cols)));
+            float[] x3 = Arrays.copyOfRange(pool, 3 * xStride, 3 * xStride + cols);
+            if (llamaActivations) {
+                ActivationFormat.forWeights(type).round(x3, 0, x3, 0, cols);
+            }
+            assertThat(bits(alone1[3][7])).isEqualTo(bits(OPS.dot(row, 0, x3, 0, cols)));
 
             float[] x = new float[tokens * xStride];
             float[] y1 = new float[tokens * rows1];

@@ -1,0 +1,86 @@
+package dev.nabd.kernel;
+
+import dev.nabd.tensor.GgmlType;
+import dev.nabd.tensor.Tensor;
+
+import java.lang.reflect.Method;
+
+/**
+ * A weight matrix copied at load into a layout made for integer dot products with {@link Q8Activations}:
+ * strips of {@link #strip()} rows (the lane count of the machine's 16-bit vectors) whose values sit
+ * side by side, so one vector holds the same column of every row in the strip. A product then
+ * broadcasts one activation integer and multiplies it into all the strip's rows at once: no per-row
+ * lane sums, and 16-bit lanes carry twice the values of float lanes.
+ *
+ * <p>Each output is computed the same way whatever the batch: per block of 32 values an exact integer
+ * sum, then {@code y = fma(sum, d_w·d_x, y)} block after block. So a token's result does not depend on
+ * its batch company or the number of threads.
+ */
+public interface PackedMatrix {
+
+    /** Rows of the matrix. */
+    int rows();
+
+    /** Values per row. */
+    int cols();
+
+    /** Rows per strip, the unit of work. */
+    int strip();
+
+    /**
+     * {@code y[t·yStride + r] = Σ_c W[r][c]·x[t][c]} for the tokens {@code 0 .. x.rows()} and the rows of
+     * strips {@code stripFrom .. stripTo}, using the calling thread's {@code ws}.
+     */
+    void multiply(Q8Activations x, float[] y, int yStride, int stripFrom, int stripTo, Workspace ws);
+
+    /** Scratch memory of one thread, reused across calls (it grows to the largest size asked for). */
+    final class Workspace {
+        private short[] shorts = new short[0];
+
+        /** A buffer of at least {@code n} shorts. */
+        short[] shorts(int n) {
+            if (shorts.length < n) {
+                shorts = new short[n];
+            }
+            return shorts;
+        }
+    }
+
+    /**
+     * The packed form of {@code w}, or {@code null} when there is none for its type and shape on this
+     * machine (no Vector API, a type without an integer kernel, or rows not a whole number of strips).
+     */
+    static PackedMatrix of(Tensor w) {
+        return Loader.pack(w);
+    }
+
+    /** Finds the Vector API implementation only when the Vector API is in use, as {@link RowOpsProvider} does. */
+    final class Loader {
+        private static final Method Q4 = find();
+
+        private Loader() {
+        }
+
+        private static Method find() {
+            if (!(FloatOpsProvider.get() instanceof PanamaFloatOps)) {
+                return null;
+            }
+            try {
+                return Class.forName("dev.nabd.kernel.Q4Strips").getDeclaredMethod("of", Tensor.class);
+            } catch (ReflectiveOperationException | LinkageError e) {
+                return null;
+            }
+        }
+
+        static PackedMatrix pack(Tensor w) {
+            if (Q4 == null || w.type() != GgmlType.Q4_0) {
+                return null;
+            }
+            try {
+                return (PackedMatrix) Q4.invoke(null, w);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot pack " + w, e);
+            }
+        }
+    }
+}

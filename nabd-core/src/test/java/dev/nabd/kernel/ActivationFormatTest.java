@@ -1,0 +1,135 @@
+package dev.nabd.kernel;
+
+import dev.nabd.tensor.BlockCodecs;
+import dev.nabd.tensor.GgmlType;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.MemorySegment;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Activations rounded to the forms ggml gives them before a product ({@code vec_dot_type}). */
+class ActivationFormatTest {
+
+    @Test
+    void eachWeightTypeMeetsItsVecDotType() {
+        assertThat(ActivationFormat.forWeights(GgmlType.F32)).isEqualTo(ActivationFormat.EXACT);
+        assertThat(ActivationFormat.forWeights(GgmlType.F16)).isEqualTo(ActivationFormat.F16);
+        assertThat(ActivationFormat.forWeights(GgmlType.BF16)).isEqualTo(ActivationFormat.BF16);
+        for (GgmlType t : new GgmlType[] {GgmlType.Q4_0, GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q8_0}) {
+            assertThat(ActivationFormat.forWeights(t)).as("%s", t).isEqualTo(ActivationFormat.Q8_0);
+        }
+        for (GgmlType t : new GgmlType[] {GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K}) {
+            assertThat(ActivationFormat.forWeights(t)).as("%s", t).isEqualTo(ActivationFormat.Q8_K);
+        }
+    }
+
+    @Test
+    void bf16RoundsToNearestEven() {
+        float ulp = 0x1p-7f;   // bfloat16 keeps 7 fraction bits
+        float[] x = {1f + ulp / 2, 1f + ulp + ulp / 2, 1f + ulp / 2 + 0x1p-20f, -3.5f, Float.NaN, Float.POSITIVE_INFINITY};
+        float[] out = round(ActivationFormat.BF16, x);
+        assertThat(out[0]).as("halfway, down to the even 1.0").isEqualTo(1f);
+        assertThat(out[1]).as("halfway, up to the even 1 + 2ulp").isEqualTo(1f + 2 * ulp);
+        assertThat(out[2]).as("past halfway").isEqualTo(1f + ulp);
+        assertThat(out[3]).isEqualTo(-3.5f);
+        assertThat(out[4]).isNaN();
+        assertThat(out[5]).isEqualTo(Float.POSITIVE_INFINITY);
+    }
+
+    @Test
+    void f16RoundsToNearestEven() {
+        float ulp = 0x1p-10f;
+        float[] out = round(ActivationFormat.F16, new float[] {1f + ulp / 2, 1f + 1.5f * ulp, 70000f, 1e-8f});
+        assertThat(out).containsExactly(1f, 1f + 2 * ulp, Float.POSITIVE_INFINITY, 0f);
+    }
+
+    /** ggml's x86 quantize_row_q8_0: d = fp16(amax/127), q = rint(x·127/amax), halves to even. */
+    @Test
+    void q8_0RoundsHalvesToEvenOnTheBlockScale() {
+        float[] x = new float[64];
+        x[0] = 127f;    // amax 127: the multiplier is exactly 1, d exactly 1
+        x[1] = 2.5f;
+        x[2] = -3.5f;
+        x[3] = 0.5f;
+        x[4] = 1.4999999f;
+        // the second block stays zero: scale 0, every value 0
+        float[] out = round(ActivationFormat.Q8_0, x);
+        assertThat(out[0]).isEqualTo(127f);
+        assertThat(out[1]).as("2.5 to even").isEqualTo(2f);
+        assertThat(out[2]).as("-3.5 to even").isEqualTo(-4f);
+        assertThat(out[3]).isEqualTo(0f);
+        assertThat(out[4]).isEqualTo(1f);
+        for (int i = 32; i < 64; i++) {
+            assertThat(out[i]).isEqualTo(0f);
+        }
+        Q8Activations q = new Q8Activations();
+        q.quantize(x, 64, 64, 1);
+        assertThat(new int[] {q.quant(0, 0), q.quant(0, 1), q.quant(0, 2), q.quant(0, 3), q.quant(0, 4)})
+                .containsExactly(127, 2, -4, 0, 1);
+        assertThat(q.scale(0, 0)).isEqualTo(1f);
+        assertThat(q.scale(0, 1)).isEqualTo(0f);
+    }
+
+    /** The scale is stored in fp16 while the quants use the float multiplier 127/amax, as on x86. */
+    @Test
+    void q8_0ScaleIsFp16ButTheMultiplierIsNot() {
+        SplittableRandom r = new SplittableRandom(11);
+        float[] x = new float[32 * 40];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (r.nextGaussian() * Math.pow(10, (i / 32) % 7 - 3));
+        }
+        Q8Activations q = new Q8Activations();
+        q.quantize(x, x.length, x.length, 1);
+        float[] out = round(ActivationFormat.Q8_0, x);
+        for (int b = 0; b < 40; b++) {
+            float amax = 0;
+            for (int i = 0; i < 32; i++) {
+                amax = Math.max(amax, Math.abs(x[32 * b + i]));
+            }
+            short half = Float.floatToFloat16(amax / 127f);
+            assertThat(q.scale(0, b)).isEqualTo(Float.float16ToFloat(half));
+            for (int i = 0; i < 32; i++) {
+                int expected = (int) Math.rint(x[32 * b + i] * (127f / amax));
+                assertThat(q.quant(0, 32 * b + i)).isEqualTo(expected);
+                assertThat(out[32 * b + i]).isEqualTo(expected * Float.float16ToFloat(half));
+            }
+        }
+    }
+
+    /** Q8_K as the product sees it equals our Q8_K codec's round trip (quantize_row_q8_K_ref's bytes). */
+    @Test
+    void q8_KEqualsTheCodecsRoundTrip() {
+        SplittableRandom r = new SplittableRandom(12);
+        int n = 256 * 6;
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) (r.nextGaussian() * (i < 256 ? 0.001 : 3));
+        }
+        x[300] = -50f;   // largest magnitude negative: it maps to +127
+        java.util.Arrays.fill(x, 512, 768, 0f);   // an all-zero block
+        MemorySegment bytes = MemorySegment.ofArray(new byte[(int) GgmlType.Q8_K.bytesFor(n)]);
+        BlockCodecs.of(GgmlType.Q8_K).quantize(x, 0, bytes, 0, n);
+        float[] expected = new float[n];
+        BlockCodecs.of(GgmlType.Q8_K).dequantize(bytes, 0, expected, 0, n);
+        assertThat(round(ActivationFormat.Q8_K, x)).containsExactly(expected);
+    }
+
+    @Test
+    void partBlocksAreRefused() {
+        assertThatThrownBy(() -> ActivationFormat.Q8_K.round(new float[300], 0, new float[300], 0, 300))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("256");
+        assertThatThrownBy(() -> new Q8Activations().quantize(new float[40], 40, 40, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("32");
+    }
+
+    private static float[] round(ActivationFormat f, float[] x) {
+        float[] padded = new float[x.length + 3];
+        System.arraycopy(x, 0, padded, 3, x.length);
+        float[] out = new float[x.length + 1];
+        f.round(padded, 3, out, 1, x.length);
+        return java.util.Arrays.copyOfRange(out, 1, out.length);
+    }
+}

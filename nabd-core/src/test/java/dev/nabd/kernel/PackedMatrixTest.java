@@ -1,0 +1,180 @@
+package dev.nabd.kernel;
+
+import dev.nabd.tensor.BlockCodecs;
+import dev.nabd.tensor.GgmlType;
+import dev.nabd.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The integer Q4_0 kernel against a scalar reading of what it promises: for each output, block after
+ * block, the exact integer sum Σ (q_w − 8)·q_x taken from the file's own bytes, then
+ * {@code y = fma(sum, d_w·d_x, y)}. Bit for bit, at every batch size 1..16, on 1 and 2 threads, for strip
+ * ranges that are not whole groups, so the decode kernel, the batch tile, the overlapping last group and
+ * the token tail must all agree with it, and so with one another.
+ */
+class PackedMatrixTest {
+
+    static List<Arguments> batchesAndThreads() {
+        List<Arguments> out = new ArrayList<>();
+        for (int batch = 1; batch <= 16; batch++) {
+            out.add(Arguments.of(batch, 1 + batch % 2));
+        }
+        out.add(Arguments.of(7, 1));
+        out.add(Arguments.of(16, 2));
+        return out;
+    }
+
+    @ParameterizedTest(name = "batch={0} threads={1}")
+    @MethodSource("batchesAndThreads")
+    void matMulOfPackedMatricesIsGgmlsIntegerSum(int batch, int threads) {
+        SplittableRandom r = new SplittableRandom(batch * 7L + threads);
+        int cols = 256;
+        int w = stripRows();
+        Tensor w1 = q4(cols, 9 * w, r);   // 9 strips: two groups of 4 and one over, or ragged per thread
+        Tensor w2 = q4(cols, 2 * w, r);   // fewer strips than a group
+        Tensor w3 = q4(cols, 5 * w, r);
+        int xStride = cols + 3;
+        float[] x = gaussian(r, batch * xStride);
+        float[] y1 = new float[batch * w1.rows()];
+        float[] y2 = new float[batch * (w2.rows() + 1)];
+        float[] y3 = new float[batch * w3.rows()];
+        try (ThreadTeam team = new ThreadTeam(threads)) {
+            MatMul mm = new MatMul(team, FloatOpsProvider.get(), cols, true);
+            assertThat(mm.pack(w1) && mm.pack(w2) && mm.pack(w3)).isTrue();
+            mm.apply(w1, y1, w1.rows(), w2, y2, w2.rows() + 1, w3, y3, w3.rows(), x, xStride, batch);
+        }
+        Q8Activations q = new Q8Activations();
+        q.quantize(x, xStride, cols, batch);
+        for (int t = 0; t < batch; t++) {
+            for (int row = 0; row < w1.rows(); row++) {
+                assertThat(y1[t * w1.rows() + row]).as("w1 token %d row %d", t, row).isEqualTo(reference(w1, row, q, t));
+            }
+            for (int row = 0; row < w2.rows(); row++) {
+                assertThat(y2[t * (w2.rows() + 1) + row]).as("w2 token %d row %d", t, row).isEqualTo(reference(w2, row, q, t));
+            }
+            for (int row = 0; row < w3.rows(); row++) {
+                assertThat(y3[t * w3.rows() + row]).as("w3 token %d row %d", t, row).isEqualTo(reference(w3, row, q, t));
+            }
+        }
+    }
+
+    /** Any strip range a thread may get, including ones that start inside a group. */
+    @Test
+    void everyStripRangeGivesTheReference() {
+        SplittableRandom r = new SplittableRandom(3);
+        int cols = 96;
+        int w = stripRows();
+        Tensor m = q4(cols, 7 * w, r);
+        PackedMatrix p = PackedMatrix.of(m);
+        int tokens = 11;
+        float[] x = gaussian(r, tokens * cols);
+        Q8Activations q = new Q8Activations();
+        q.quantize(x, cols, cols, tokens);
+        PackedMatrix.Workspace ws = new PackedMatrix.Workspace();
+        for (int from = 0; from < 7; from++) {
+            for (int to = from + 1; to <= 7; to++) {
+                float[] y = new float[tokens * m.rows()];
+                p.multiply(q, y, m.rows(), from, to, ws);
+                for (int t = 0; t < tokens; t++) {
+                    for (int row = 0; row < m.rows(); row++) {
+                        float expected = row >= from * w && row < to * w ? reference(m, row, q, t) : 0f;
+                        assertThat(y[t * m.rows() + row]).as("strips %d..%d token %d row %d", from, to, t, row)
+                                .isEqualTo(expected);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Extremes of both ranges: the 16-bit block sums must not overflow (|sum| ≤ 32·8·127). */
+    @Test
+    void largestIntegerSumsStayExact() {
+        int cols = 64;
+        int w = stripRows();
+        // Every weight nibble 0 (value −8) and every activation the block's largest: q_x = ±127.
+        MemorySegment data = MemorySegment.ofArray(new byte[(int) GgmlType.Q4_0.bytesFor((long) cols * w)]);
+        for (int b = 0; b < w * cols / 32; b++) {
+            data.set(ValueLayout.JAVA_SHORT_UNALIGNED, 18L * b, Float.floatToFloat16(0.5f));
+        }
+        Tensor m = new Tensor("extreme", GgmlType.Q4_0, new long[] {cols, w}, data);
+        float[] x = new float[2 * cols];
+        java.util.Arrays.fill(x, 0, cols, 3f);
+        java.util.Arrays.fill(x, cols, 2 * cols, -3f);
+        Q8Activations q = new Q8Activations();
+        q.quantize(x, cols, cols, 2);
+        float[] y = new float[2 * w];
+        PackedMatrix.of(m).multiply(q, y, w, 0, 1, new PackedMatrix.Workspace());
+        float d = 0.5f * Q8Activations.scale(3f);
+        assertThat(y[0]).isEqualTo(Math.fma(-32512f, d, -32512f * d));
+        assertThat(y[w]).isEqualTo(Math.fma(32512f, d, 32512f * d));
+    }
+
+    @Test
+    void onlyWholeStripsOfQ4_0ArePacked() {
+        SplittableRandom r = new SplittableRandom(5);
+        int w = stripRows();
+        assertThat(PackedMatrix.of(q4(64, w + 1, r))).isNull();
+        Tensor f16 = new Tensor("f16", GgmlType.F16, new long[] {64, w}, MemorySegment.ofArray(new byte[64 * w * 2]));
+        assertThat(PackedMatrix.of(f16)).isNull();
+        try (ThreadTeam team = new ThreadTeam(1)) {
+            assertThat(new MatMul(team, FloatOpsProvider.get(), 64, false).pack(q4(64, w, r)))
+                    .as("exact math never packs").isFalse();
+        }
+    }
+
+    /** Rows per strip on this machine; the tests need the Vector API kernel. */
+    private static int stripRows() {
+        PackedMatrix probe = PackedMatrix.of(q4(32, 64, new SplittableRandom(1)));
+        assumeTrue(probe != null, "no packed Q4_0 kernel on this machine");
+        return probe.strip();
+    }
+
+    /** Σ over blocks of fma(Σ (q_w − 8)·q_x, d_w·d_x, acc), read from the Q4_0 bytes themselves. */
+    private static float reference(Tensor m, int row, Q8Activations q, int token) {
+        MemorySegment data = m.data();
+        long base = row * m.rowBytes();
+        float acc = 0;
+        for (int b = 0; b < m.cols() / 32; b++) {
+            long blk = base + 18L * b;
+            float dw = Float.float16ToFloat(data.get(ValueLayout.JAVA_SHORT_UNALIGNED, blk));
+            int sum = 0;
+            for (int j = 0; j < 16; j++) {
+                int packed = data.get(ValueLayout.JAVA_BYTE, blk + 2 + j) & 0xFF;
+                sum += ((packed & 0xF) - 8) * q.quant(token, 32 * b + j);
+                sum += ((packed >> 4) - 8) * q.quant(token, 32 * b + j + 16);
+            }
+            acc = Math.fma((float) sum, dw * q.scale(token, b), acc);
+        }
+        return acc;
+    }
+
+    private static Tensor q4(int cols, int rows, SplittableRandom r) {
+        float[] v = new float[cols * rows];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (r.nextGaussian() * 0.1);
+        }
+        MemorySegment seg = MemorySegment.ofArray(new byte[(int) GgmlType.Q4_0.bytesFor(v.length)]);
+        BlockCodecs.of(GgmlType.Q4_0).quantize(v, 0, seg, 0, v.length);
+        return new Tensor("q4", GgmlType.Q4_0, new long[] {cols, rows}, seg);
+    }
+
+    private static float[] gaussian(SplittableRandom r, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) r.nextGaussian();
+        }
+        return v;
+    }
+}
