@@ -53,14 +53,15 @@ public final class LanguageModel implements AutoCloseable {
     private final long loadNanos;
 
     private LanguageModel(GgufFile file, ModelConfig config, ModelWeights weights, Tokenizer tokenizer, ThreadTeam team,
-                          FloatOps ops, int contextLength, int maxBatch, GgmlType kvType, long loadNanos) {
+                          FloatOps ops, int contextLength, int maxBatch, GgmlType kvType, boolean quantizedActivations,
+                          long loadNanos) {
         this.file = file;
         this.config = config;
         this.weights = weights;
         this.tokenizer = tokenizer;
         this.team = team;
         this.ops = ops;
-        this.transformer = new Transformer(config, weights, team, ops);
+        this.transformer = new Transformer(config, weights, team, ops, quantizedActivations);
         this.contextLength = contextLength;
         this.maxBatch = maxBatch;
         this.kvType = kvType;
@@ -100,7 +101,7 @@ public final class LanguageModel implements AutoCloseable {
             int threads = options.threads() == 0 ? CpuInfo.physicalCores() : options.threads();
             team = new ThreadTeam(threads);
             return new LanguageModel(file, config, weights, tokenizer, team, FloatOpsProvider.get(), ctx,
-                    options.maxBatch(), options.kvType(), System.nanoTime() - start);
+                    options.maxBatch(), options.kvType(), options.quantizedActivations(), System.nanoTime() - start);
         } catch (RuntimeException e) {
             if (team != null) {
                 team.close();

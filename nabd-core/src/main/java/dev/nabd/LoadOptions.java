@@ -9,11 +9,19 @@ import dev.nabd.tensor.GgmlType;
  * @param threads threads for the forward pass; 0 means one per physical core
  * @param maxBatch most tokens evaluated in one forward pass (prompt chunks)
  * @param kvType how the KV cache stores keys and values: F16 (the default), F32 or Q8_0
+ * @param quantizedActivations multiply weights of the types that have an integer kernel (Q4_0) with
+ *        activations quantised to 8 bits, as llama.cpp does (the default, faster); false multiplies every
+ *        weight, dequantised, with float activations (exact math on the stored weights)
  */
-public record LoadOptions(int contextLength, int threads, int maxBatch, GgmlType kvType) {
+public record LoadOptions(int contextLength, int threads, int maxBatch, GgmlType kvType, boolean quantizedActivations) {
 
     /** The default context, batch, thread count and KV cache type. */
     public static final LoadOptions DEFAULTS = new LoadOptions(0, 0, 256, GgmlType.F16);
+
+    /** Options with quantised activations (the default). */
+    public LoadOptions(int contextLength, int threads, int maxBatch, GgmlType kvType) {
+        this(contextLength, threads, maxBatch, kvType, true);
+    }
 
     public LoadOptions {
         if (contextLength < 0 || threads < 0 || maxBatch < 1) {
@@ -26,14 +34,19 @@ public record LoadOptions(int contextLength, int threads, int maxBatch, GgmlType
     }
 
     public LoadOptions withContextLength(int c) {
-        return new LoadOptions(c, threads, maxBatch, kvType);
+        return new LoadOptions(c, threads, maxBatch, kvType, quantizedActivations);
     }
 
     public LoadOptions withThreads(int t) {
-        return new LoadOptions(contextLength, t, maxBatch, kvType);
+        return new LoadOptions(contextLength, t, maxBatch, kvType, quantizedActivations);
     }
 
     public LoadOptions withKvType(GgmlType t) {
-        return new LoadOptions(contextLength, threads, maxBatch, t);
+        return new LoadOptions(contextLength, threads, maxBatch, t, quantizedActivations);
+    }
+
+    /** The same options with activations quantised ({@code true}) or kept in float. */
+    public LoadOptions withQuantizedActivations(boolean q) {
+        return new LoadOptions(contextLength, threads, maxBatch, kvType, q);
     }
 }

@@ -61,6 +61,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-r", "--repetitions"}, paramLabel = "N", defaultValue = "5", description = "repetitions per test (default: ${DEFAULT-VALUE})")
     int repetitions;
 
+    @Option(names = "--float-activations",
+            description = "multiply every weight, dequantised, with float activations (exact; slower)")
+    boolean floatActivations;
+
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "md", description = "md, csv or json (default: ${DEFAULT-VALUE})")
     String format;
 
@@ -112,7 +116,7 @@ final class BenchCommand implements Callable<Integer> {
                 + genSizes.stream().mapToInt(Integer::intValue).max().orElse(0);
         for (int t : threadCounts) {
             int batch = Math.max(1, Math.min(512, promptSizes.stream().mapToInt(Integer::intValue).max().orElse(1)));
-            try (LanguageModel m = LanguageModel.load(file, new LoadOptions(context, t, batch, GgmlType.F16))) {
+            try (LanguageModel m = LanguageModel.load(file, new LoadOptions(context, t, batch, GgmlType.F16, !floatActivations))) {
                 spec.commandLine().getErr().println(m.describe());
                 Benchmark bench = new Benchmark(m);
                 String name = label != null ? label : m.config().architecture().name() + " " + fileTypeLabel(m);

@@ -32,6 +32,11 @@ final class ModelOptions {
             description = "how the KV cache stores keys and values: f32, f16 or q8_0 (default: ${DEFAULT-VALUE})")
     String kvType;
 
+    @Option(names = "--float-activations",
+            description = "multiply every weight, dequantised, with float activations: exact math on the stored weights, "
+                    + "slower (default: Q4_0 weights are multiplied as integers with 8-bit activations, as llama.cpp does)")
+    boolean floatActivations;
+
     /** The KV cache type asked for. */
     GgmlType kvType() {
         GgmlType t = GgmlType.byName(kvType);
@@ -49,7 +54,7 @@ final class ModelOptions {
         if (!Files.exists(path)) {
             throw new UserInputException(path + ": no such file");
         }
-        return LanguageModel.load(path, new LoadOptions(contextLength, threads, batchSize, kvType()));
+        return LanguageModel.load(path, new LoadOptions(contextLength, threads, batchSize, kvType(), !floatActivations));
     }
 
     /** The bundled model: under the launcher's {@code nabd.home}, else beside the working directory. */

@@ -5,8 +5,10 @@ import dev.nabd.kernel.MatMul;
 import dev.nabd.kernel.RowOps;
 import dev.nabd.kernel.ThreadTeam;
 import dev.nabd.tensor.GgmlType;
+import dev.nabd.tensor.Tensor;
 
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 
 /**
  * The forward pass of a dense decoder (Llama, Mistral, Qwen2, Qwen3 and kin) over a batch of tokens.
@@ -32,13 +34,33 @@ public final class Transformer {
     private final double[] ropeFrequencies;
     private final AttentionStep attention = new AttentionStep();
 
+    /** A forward pass multiplying every weight, dequantised, with float activations. */
     public Transformer(ModelConfig config, ModelWeights weights, ThreadTeam team, FloatOps ops) {
+        this(config, weights, team, ops, false);
+    }
+
+    /**
+     * @param quantizedActivations whether activations meet each weight type in the form llama.cpp gives
+     *        them (8-bit blocks for quantised weights), with Q4_0 matrices repacked now for the integer
+     *        kernel ({@link MatMul#pack}); false: exact math on the stored weights
+     */
+    public Transformer(ModelConfig config, ModelWeights weights, ThreadTeam team, FloatOps ops,
+                       boolean quantizedActivations) {
         this.c = config;
         this.w = weights;
         this.team = team;
         this.ops = ops;
-        this.mm = new MatMul(team, ops, Math.max(Math.max(c.dim(), c.qDim()), c.ffnDim()));
+        this.mm = new MatMul(team, ops, Math.max(Math.max(c.dim(), c.qDim()), c.ffnDim()), quantizedActivations);
         this.ropeFrequencies = ropeFrequencies(config, weights.ropeFreqs());
+        if (quantizedActivations) {
+            for (int l = 0; l < c.layers(); l++) {
+                ModelWeights.Layer lw = weights.layer(l);
+                for (Tensor m : List.of(lw.wq(), lw.wk(), lw.wv(), lw.wo(), lw.gate(), lw.up(), lw.down())) {
+                    mm.pack(m);
+                }
+            }
+            mm.pack(weights.output());
+        }
     }
 
     /** θ_i / position for each rotated pair: freqScale · base^(-2i/ropeDim), divided by the Llama-3 factor. */

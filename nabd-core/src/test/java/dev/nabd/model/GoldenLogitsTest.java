@@ -158,6 +158,6 @@ class GoldenLogitsTest {
     }
 
     private static LanguageModel load(GoldenCase g, int threads) {
-        return LanguageModel.load(g.model(), LoadOptions.DEFAULTS.withThreads(threads));
+        return LanguageModel.load(g.model(), LoadOptions.DEFAULTS.withThreads(threads).withQuantizedActivations(false));
     }
 }
