@@ -54,6 +54,7 @@ public class KernelBenchmark {
     private float[] y16;
     private ThreadTeam team;
     private MatMul matMul;
+    private MatMul packedMatMul;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -78,6 +79,8 @@ public class KernelBenchmark {
         y16 = new float[16 * n];
         team = new ThreadTeam(1);
         matMul = new MatMul(team, FloatOpsProvider.get(), cols);
+        packedMatMul = new MatMul(team, FloatOpsProvider.get(), cols, true);
+        packedMatMul.pack(weights);
     }
 
     @TearDown(Level.Trial)
@@ -101,6 +104,20 @@ public class KernelBenchmark {
             y[r] = rows.dot(weights.data(), r * rowBytes, x, 0, cols);
         }
         return y;
+    }
+
+    /** One token through the integer kernel on quantised activations (the float product where the type has none). */
+    @Benchmark
+    public float[] matvecPacked() {
+        packedMatMul.apply(weights, x, weights.cols(), y, weights.rows(), 1);
+        return y;
+    }
+
+    /** 16 tokens through the integer kernel on quantised activations (the float product where the type has none). */
+    @Benchmark
+    public float[] matmul16Packed() {
+        packedMatMul.apply(weights, x16, weights.cols(), y16, weights.rows(), 16);
+        return y16;
     }
 
     @Benchmark
