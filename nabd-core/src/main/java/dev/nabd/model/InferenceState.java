@@ -30,10 +30,11 @@ public final class InferenceState {
     final float[] up;
     final float[] cos;     // RoPE rotation of the current row: [ropeDim / 2]
     final float[] sin;
-    final float[][] scores; // per worker: attention scores over the context
+    final float[][] scores; // per worker: attention scores over the context, for each head of a KV group
     final float[] logits;  // [maxLogitRows × vocab]
 
-    final float[][] headValues; // per worker: one head's values decoded from the cache
+    final float[][] headKeys;   // per worker: one position's key of a KV head, decoded from the cache
+    final float[][] headValues; // per worker: one position's value of a KV head, decoded from the cache
 
     InferenceState(ModelConfig c, int contextLength, int maxBatch, int maxLogitRows, int workers, GgmlType kvType) {
         if (maxBatch < 1 || maxLogitRows < 1) {
@@ -57,7 +58,8 @@ public final class InferenceState {
         this.up = new float[maxBatch * c.ffnDim()];
         this.cos = new float[c.ropeDim() / 2];
         this.sin = new float[c.ropeDim() / 2];
-        this.scores = new float[workers][contextLength];
+        this.scores = new float[workers][c.heads() / c.kvHeads() * contextLength];
+        this.headKeys = new float[workers][c.headDim()];
         this.headValues = new float[workers][c.valueDim()];
         this.logits = new float[maxLogitRows * c.vocabSize()];
     }

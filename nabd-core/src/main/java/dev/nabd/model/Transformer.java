@@ -235,59 +235,91 @@ public final class Transformer {
     }
 
     /**
-     * Causal attention over the KV cache as one thread-team step: every (token, query head) pair of the
-     * batch is one item, items are split in contiguous ranges. The step object is reused, so running it
-     * allocates nothing.
+     * Causal attention over the KV cache as one thread-team step. An item is a batch row, a KV head and a
+     * run of the query heads that share it (GQA): each key and value of that KV head is decoded once for
+     * the whole run. Runs are whole groups when the batch gives every thread at least two items, and are
+     * split down to single heads only to give threads enough items (one token, few KV heads). Items are
+     * split over threads in contiguous ranges. The step object is reused, so running it allocates nothing.
      */
     private final class AttentionStep implements ThreadTeam.Task {
         private InferenceState s;
         private int layer;
         private int batch;
+        private int runsPerGroup;
 
         void run(InferenceState s, int layer, int batch) {
             this.s = s;
             this.layer = layer;
             this.batch = batch;
+            int group = c.heads() / c.kvHeads();
+            int runs = 1;
+            while (runs < group && batch * c.kvHeads() * runs < 2 * team.size()) {
+                runs++;
+            }
+            this.runsPerGroup = runs;
             team.run(this);
         }
 
         @Override
         public void run(int index, int size) {
-            int items = batch * c.heads();
+            int group = c.heads() / c.kvHeads();
+            int perRow = c.kvHeads() * runsPerGroup;
+            int items = batch * perRow;
             for (int item = ThreadTeam.rangeStart(items, index, size), end = ThreadTeam.rangeStart(items, index + 1, size); item < end; item++) {
-                attendOneHead(s, layer, s.scores[index], s.headValues[index], item / c.heads(), item % c.heads());
+                int b = item / perRow;
+                int kvHead = item % perRow / runsPerGroup;
+                int run = item % runsPerGroup;
+                int first = kvHead * group + ThreadTeam.rangeStart(group, run, runsPerGroup);
+                int last = kvHead * group + ThreadTeam.rangeStart(group, run + 1, runsPerGroup);
+                attendHeads(s, layer, index, b, kvHead, first, last);
             }
         }
     }
 
     /**
-     * Attention of query head {@code h} of batch row {@code b} over every position of the row's cache up
-     * to its own: scores, softmax, weighted sum of values into {@code att}. Keys and values are read from
-     * the cache in its own type with the row kernels.
+     * Attention of query heads {@code first .. last} (all reading KV head {@code kvHead}) of batch row
+     * {@code b} over every position of the row's cache up to its own: scores, softmax, weighted sum of
+     * values into {@code att}. Each position's key and value are decoded from the cache once and used by
+     * every head of the run; the float dot product over a decoded row gives the bits of the cache type's
+     * fused one (BatchInvarianceTest), so how heads are grouped does not change any result.
      */
-    private void attendOneHead(InferenceState s, int layer, float[] scores, float[] headValues, int b, int h) {
+    private void attendHeads(InferenceState s, int layer, int worker, int b, int kvHead, int first, int last) {
         KvCache kv = s.rowCache[b];
         RowOps kvRows = kv.rows();
         MemorySegment keys = kv.keys(layer);
         MemorySegment values = kv.values(layer);
+        float[] scores = s.scores[worker];
+        float[] key = s.headKeys[worker];
+        float[] value = s.headValues[worker];
         int headDim = c.headDim();
-        int kvHead = h / (c.heads() / c.kvHeads());
-        int qOff = b * c.qDim() + h * headDim;
-        int last = s.rowPosition[b];
+        int valueDim = c.valueDim();
+        int positions = s.rowPosition[b] + 1;
         float scale = (float) (1.0 / Math.sqrt(headDim));
-        float max = Float.NEGATIVE_INFINITY;
-        for (int t = 0; t <= last; t++) {
-            float sc = kvRows.dot(keys, kv.keyOffset(t, kvHead), s.q, qOff, headDim) * scale;
-            scores[t] = sc;
-            max = Math.max(max, sc);
+        // scores[(h - first) · positions + t]: head h's score of position t.
+        for (int t = 0; t < positions; t++) {
+            kvRows.dequantize(keys, kv.keyOffset(t, kvHead), key, 0, headDim);
+            for (int h = first; h < last; h++) {
+                scores[(h - first) * positions + t] = ops.dot(key, 0, s.q, b * c.qDim() + h * headDim, headDim) * scale;
+            }
         }
-        float sum = ops.expSum(scores, 0, last + 1, max);
-        int outOff = b * c.qDim() + h * c.valueDim();
-        java.util.Arrays.fill(s.att, outOff, outOff + c.valueDim(), 0f);
-        float inv = 1f / sum;
-        for (int t = 0; t <= last; t++) {
-            kvRows.dequantize(values, kv.valueOffset(t, kvHead), headValues, 0, c.valueDim());
-            ops.axpy(scores[t] * inv, headValues, 0, s.att, outOff, c.valueDim());
+        for (int h = first; h < last; h++) {
+            int row = (h - first) * positions;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int t = 0; t < positions; t++) {
+                max = Math.max(max, scores[row + t]);
+            }
+            float inv = 1f / ops.expSum(scores, row, positions, max);
+            for (int t = 0; t < positions; t++) {
+                scores[row + t] *= inv;
+            }
+            int outOff = b * c.qDim() + h * valueDim;
+            java.util.Arrays.fill(s.att, outOff, outOff + valueDim, 0f);
+        }
+        for (int t = 0; t < positions; t++) {
+            kvRows.dequantize(values, kv.valueOffset(t, kvHead), value, 0, valueDim);
+            for (int h = first; h < last; h++) {
+                ops.axpy(scores[(h - first) * positions + t], value, 0, s.att, b * c.qDim() + h * valueDim, valueDim);
+            }
         }
     }
 
