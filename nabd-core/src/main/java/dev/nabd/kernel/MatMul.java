@@ -45,7 +45,10 @@ public final class MatMul implements ThreadTeam.Task {
     private final RowOps[] kernels = new RowOps[MAX_MATRICES];
     private final PackedMatrix[] packs = new PackedMatrix[MAX_MATRICES];
     private final Map<Tensor, PackedMatrix> packed = new IdentityHashMap<>();
-    private final Q8Activations quantized = new Q8Activations();
+    private final Q8Activations quantized;
+    /** Quantises the step's rows split over the team: a prompt's rows are worth the extra meeting. */
+    private final ThreadTeam.Task quantizeStep;
+    private static final int PARALLEL_QUANTIZE_ROWS = 8;
     private final boolean llamaActivations;
     // The step's activations as each matrix's format represents them (see ActivationFormat), by ordinal.
     private final float[][] rounded = new float[ActivationFormat.values().length][0];
@@ -79,6 +82,9 @@ public final class MatMul implements ThreadTeam.Task {
         this.team = team;
         this.llamaActivations = llamaActivations;
         this.ops = ops;
+        this.quantized = new Q8Activations(ops);
+        this.quantizeStep = (index, size) -> quantized.quantizeRows(x, xStride,
+                ThreadTeam.rangeStart(batch, index, size), ThreadTeam.rangeStart(batch, index + 1, size));
         this.rowBuffers = new float[team.size()][ROW_TILE * maxCols];
         this.tileOut = new float[team.size()][16];
         this.workspaces = new PackedMatrix.Workspace[team.size()];
@@ -163,7 +169,12 @@ public final class MatMul implements ThreadTeam.Task {
             xStrides[m] = xStride;
             if (packs[m] != null) {
                 if (!quantizedDone) {
-                    quantized.quantize(x, xStride, ws[m].cols(), batch);
+                    quantized.prepare(ws[m].cols(), batch);
+                    if (batch >= PARALLEL_QUANTIZE_ROWS) {
+                        team.run(quantizeStep);
+                    } else {
+                        quantized.quantizeRows(x, xStride, 0, batch);
+                    }
                     quantizedDone = true;
                 }
             } else if (llamaActivations) {

@@ -2,6 +2,7 @@ package dev.nabd.kernel;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -86,6 +87,37 @@ final class PanamaFloatOps implements FloatOps {
             s += w.get(F32, wOff + 4L * i) * x[xOff + i];
         }
         return s;
+    }
+
+    @Override
+    public float maxAbs(float[] x, int off, int n) {
+        FloatVector m = FloatVector.zero(S);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            m = m.max(FloatVector.fromArray(S, x, off + i).abs());
+        }
+        float r = m.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) {
+            r = Math.max(r, Math.abs(x[off + i]));
+        }
+        return r;
+    }
+
+    /** Adding then subtracting 1.5·2^23 rounds a float of magnitude below 2^22 to an integer, ties to even. */
+    private static final float ROUNDER = 0x1.8p23f;
+    /** Bytes in the lanes of a float vector: the narrowing target of {@link #roundToBytes}. */
+    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(S.vectorBitSize() / 4));
+
+    @Override
+    public void roundToBytes(float[] x, int xOff, float scale, byte[] q, int qOff, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector r = FloatVector.fromArray(S, x, xOff + i).mul(scale).add(ROUNDER).sub(ROUNDER);
+            r.convertShape(VectorOperators.F2B, B, 0).reinterpretAsBytes().intoArray(q, qOff + i);
+        }
+        for (; i < n; i++) {
+            q[qOff + i] = (byte) Math.rint(x[xOff + i] * scale);
+        }
     }
 
     @Override

@@ -123,14 +123,11 @@ final class Q4Strips implements PackedMatrix {
         for (int g = stripFrom; g < stripTo; g += STRIPS) {
             int first = Math.min(g, stripTo - STRIPS);
             unpack(first, w);
-            int t = 0;
-            for (; t + TOKENS <= tokens; t += TOKENS) {
-                tile(first, w, q, d, t, y, t * yStride + first * W, yStride);
-            }
-            for (; t < tokens; t++) {
-                for (int s = first; s < first + STRIPS; s++) {
-                    one(s, q, d, t, y, t * yStride + s * W);
-                }
+            // Likewise the last TOKENS tokens overlap the tile before them when the batch is not a whole
+            // number of tiles (tokens ≥ TOKENS here).
+            for (int t = 0; t < tokens; t += TOKENS) {
+                int from = Math.min(t, tokens - TOKENS);
+                tile(first, w, q, d, from, y, from * yStride + first * W, yStride);
             }
         }
     }

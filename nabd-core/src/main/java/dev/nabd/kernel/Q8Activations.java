@@ -18,16 +18,28 @@ public final class Q8Activations {
     /** Values per block. */
     public static final int BLOCK = 32;
 
+    private final FloatOps ops;
     private byte[] q = new byte[0];
     private float[] d = new float[0];
     private int cols;
     private int rows;
+
+    /** Activations quantised with the given vector operations (their results are the same bits). */
+    public Q8Activations(FloatOps ops) {
+        this.ops = ops;
+    }
 
     /**
      * Quantises {@code batch} rows of {@code cols} values (a multiple of 32) starting every {@code stride}
      * floats of {@code x}.
      */
     public void quantize(float[] x, int stride, int cols, int batch) {
+        prepare(cols, batch);
+        quantizeRows(x, stride, 0, batch);
+    }
+
+    /** Sizes the buffers for {@code batch} rows of {@code cols} values, before {@link #quantizeRows}. */
+    void prepare(int cols, int batch) {
         if (cols % BLOCK != 0) {
             throw new IllegalArgumentException("rows of " + cols + " values are not whole blocks of " + BLOCK);
         }
@@ -37,8 +49,15 @@ public final class Q8Activations {
         }
         this.cols = cols;
         this.rows = batch;
+    }
+
+    /**
+     * Quantises rows {@code from .. to} of the batch {@link #prepare}d; threads may quantise different
+     * rows at once (each row is written by its caller only).
+     */
+    void quantizeRows(float[] x, int stride, int from, int to) {
         int blocks = cols / BLOCK;
-        for (int r = 0; r < batch; r++) {
+        for (int r = from; r < to; r++) {
             for (int b = 0; b < blocks; b++) {
                 quantizeBlock(x, r * stride + b * BLOCK, r * cols + b * BLOCK, r * blocks + b);
             }
@@ -46,15 +65,9 @@ public final class Q8Activations {
     }
 
     private void quantizeBlock(float[] x, int from, int to, int scale) {
-        float amax = 0;
-        for (int i = 0; i < BLOCK; i++) {
-            amax = Math.max(amax, Math.abs(x[from + i]));
-        }
+        float amax = ops.maxAbs(x, from, BLOCK);
         d[scale] = scale(amax);
-        float id = inverseScale(amax);
-        for (int i = 0; i < BLOCK; i++) {
-            q[to + i] = (byte) Math.rint(x[from + i] * id);
-        }
+        ops.roundToBytes(x, from, inverseScale(amax), q, to, BLOCK);
     }
 
     /** The scale of a block whose largest |x| is {@code amax}: amax/127, rounded to fp16 as ggml stores it. */

@@ -31,6 +31,22 @@ final class ScalarFloatOps implements FloatOps {
     }
 
     @Override
+    public float maxAbs(float[] x, int off, int n) {
+        float m = 0;
+        for (int i = 0; i < n; i++) {
+            m = Math.max(m, Math.abs(x[off + i]));
+        }
+        return m;
+    }
+
+    @Override
+    public void roundToBytes(float[] x, int xOff, float scale, byte[] q, int qOff, int n) {
+        for (int i = 0; i < n; i++) {
+            q[qOff + i] = (byte) Math.rint(x[xOff + i] * scale);
+        }
+    }
+
+    @Override
     public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
         for (int i = 0; i < n; i++) {
             y[yOff + i] = Math.fma(x[xOff + i], alpha, y[yOff + i]);

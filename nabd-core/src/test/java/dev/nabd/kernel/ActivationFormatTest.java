@@ -65,7 +65,7 @@ class ActivationFormatTest {
         for (int i = 32; i < 64; i++) {
             assertThat(out[i]).isEqualTo(0f);
         }
-        Q8Activations q = new Q8Activations();
+        Q8Activations q = new Q8Activations(FloatOpsProvider.get());
         q.quantize(x, 64, 64, 1);
         assertThat(new int[] {q.quant(0, 0), q.quant(0, 1), q.quant(0, 2), q.quant(0, 3), q.quant(0, 4)})
                 .containsExactly(127, 2, -4, 0, 1);
@@ -81,7 +81,7 @@ class ActivationFormatTest {
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) (r.nextGaussian() * Math.pow(10, (i / 32) % 7 - 3));
         }
-        Q8Activations q = new Q8Activations();
+        Q8Activations q = new Q8Activations(FloatOpsProvider.get());
         q.quantize(x, x.length, x.length, 1);
         float[] out = round(ActivationFormat.Q8_0, x);
         for (int b = 0; b < 40; b++) {
@@ -96,6 +96,39 @@ class ActivationFormatTest {
                 assertThat(q.quant(0, 32 * b + i)).isEqualTo(expected);
                 assertThat(out[32 * b + i]).isEqualTo(expected * Float.float16ToFloat(half));
             }
+        }
+    }
+
+    /** The vector and scalar operations quantise to the same integers, edge values included. */
+    @Test
+    void vectorAndScalarQuantisersAgree() {
+        SplittableRandom r = new SplittableRandom(13);
+        float[] x = new float[32 * 64 + 5];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (r.nextGaussian() * Math.pow(10, (i / 32) % 9 - 4));
+        }
+        // Exact halves on a block of amax 127 (multiplier 1), and a NaN, which becomes 0 either way.
+        for (int i = 0; i < 32; i++) {
+            x[i] = i == 0 ? 127f : (i % 2 == 0 ? -1 : 1) * (i + 0.5f);
+        }
+        x[40] = Float.NaN;
+        int n = 32 * 64;
+        Q8Activations vector = new Q8Activations(FloatOpsProvider.get());
+        Q8Activations scalar = new Q8Activations(new ScalarFloatOps());
+        vector.quantize(x, n, n, 1);
+        scalar.quantize(x, n, n, 1);
+        for (int i = 0; i < n; i++) {
+            assertThat(vector.quant(0, i)).as("value %d", i).isEqualTo(scalar.quant(0, i));
+        }
+        for (int b = 0; b < 64; b++) {
+            assertThat(Float.floatToIntBits(vector.scale(0, b))).isEqualTo(Float.floatToIntBits(scalar.scale(0, b)));
+        }
+        assertThat(vector.quant(0, 3)).as("3.5 to even").isEqualTo(4);
+        assertThat(vector.quant(0, 4)).as("-4.5 to even").isEqualTo(-4);
+        assertThat(vector.quant(0, 40)).isEqualTo(0);
+        FloatOps v = FloatOpsProvider.get();
+        for (int len : new int[] {0, 1, 7, 16, 31, 33, 100}) {
+            assertThat(v.maxAbs(x, 100, len)).isEqualTo(new ScalarFloatOps().maxAbs(x, 100, len));
         }
     }
 
@@ -121,7 +154,7 @@ class ActivationFormatTest {
     void partBlocksAreRefused() {
         assertThatThrownBy(() -> ActivationFormat.Q8_K.round(new float[300], 0, new float[300], 0, 300))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("256");
-        assertThatThrownBy(() -> new Q8Activations().quantize(new float[40], 40, 40, 1))
+        assertThatThrownBy(() -> new Q8Activations(FloatOpsProvider.get()).quantize(new float[40], 40, 40, 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("32");
     }
 

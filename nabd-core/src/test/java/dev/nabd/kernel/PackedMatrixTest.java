@@ -55,7 +55,7 @@ class PackedMatrixTest {
             assertThat(mm.pack(w1) && mm.pack(w2) && mm.pack(w3)).isTrue();
             mm.apply(w1, y1, w1.rows(), w2, y2, w2.rows() + 1, w3, y3, w3.rows(), x, xStride, batch);
         }
-        Q8Activations q = new Q8Activations();
+        Q8Activations q = new Q8Activations(FloatOpsProvider.get());
         q.quantize(x, xStride, cols, batch);
         for (int t = 0; t < batch; t++) {
             for (int row = 0; row < w1.rows(); row++) {
@@ -80,7 +80,7 @@ class PackedMatrixTest {
         PackedMatrix p = PackedMatrix.of(m);
         int tokens = 11;
         float[] x = gaussian(r, tokens * cols);
-        Q8Activations q = new Q8Activations();
+        Q8Activations q = new Q8Activations(FloatOpsProvider.get());
         q.quantize(x, cols, cols, tokens);
         PackedMatrix.Workspace ws = new PackedMatrix.Workspace();
         for (int from = 0; from < 7; from++) {
@@ -112,7 +112,7 @@ class PackedMatrixTest {
         float[] x = new float[2 * cols];
         java.util.Arrays.fill(x, 0, cols, 3f);
         java.util.Arrays.fill(x, cols, 2 * cols, -3f);
-        Q8Activations q = new Q8Activations();
+        Q8Activations q = new Q8Activations(FloatOpsProvider.get());
         q.quantize(x, cols, cols, 2);
         float[] y = new float[2 * w];
         PackedMatrix.of(m).multiply(q, y, w, 0, 1, new PackedMatrix.Workspace());
