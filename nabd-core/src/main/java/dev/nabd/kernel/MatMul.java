@@ -18,9 +18,9 @@ import java.util.Map;
  * <p>One token (decode) uses the fused dot product of the weight type, reading each weight byte once.
  * A batch decodes each weight row once into a per-thread buffer and dots it with every activation row.
  *
- * <p>A matrix given to {@link #pack} beforehand (Q4_0 on the Vector API) is multiplied in its
+ * <p>A matrix given to {@link #pack} beforehand (Q4_0 and Q4_K on the Vector API) is multiplied in its
  * {@link PackedMatrix} form instead: the activations are quantised once per step to {@link Q8Activations}
- * and every product is an integer one, as llama.cpp computes it. Its results match llama.cpp's real
+ * (Q8_0, or Q8_K for Q4_K) and every product is an integer one, as llama.cpp computes it. Its results match llama.cpp's real
  * (quantised-activation) output rather than exact math on the dequantised weights.
  *
  * <p>Both float paths give the same bits: {@link RowOps#dot} equals {@link FloatOps#dot} over the decoded row,
@@ -45,7 +45,10 @@ public final class MatMul implements ThreadTeam.Task {
     private final RowOps[] kernels = new RowOps[MAX_MATRICES];
     private final PackedMatrix[] packs = new PackedMatrix[MAX_MATRICES];
     private final Map<Tensor, PackedMatrix> packed = new IdentityHashMap<>();
-    private final Q8Activations quantized;
+    // The step's activations in the 8-bit forms its packed matrices take (Q8_0, Q8_K), by ordinal.
+    private final Q8Activations[] quantized = new Q8Activations[ActivationFormat.values().length];
+    private final boolean[] quantizedDone = new boolean[ActivationFormat.values().length];
+    private Q8Activations quantizing;
     /** Quantises the step's rows split over the team: a prompt's rows are worth the extra meeting. */
     private final ThreadTeam.Task quantizeStep;
     private static final int PARALLEL_QUANTIZE_ROWS = 8;
@@ -82,8 +85,9 @@ public final class MatMul implements ThreadTeam.Task {
         this.team = team;
         this.llamaActivations = llamaActivations;
         this.ops = ops;
-        this.quantized = new Q8Activations(ops);
-        this.quantizeStep = (index, size) -> quantized.quantizeRows(x, xStride,
+        this.quantized[ActivationFormat.Q8_0.ordinal()] = new Q8Activations(ops, ActivationFormat.Q8_0);
+        this.quantized[ActivationFormat.Q8_K.ordinal()] = new Q8Activations(ops, ActivationFormat.Q8_K);
+        this.quantizeStep = (index, size) -> quantizing.quantizeRows(x, xStride,
                 ThreadTeam.rangeStart(batch, index, size), ThreadTeam.rangeStart(batch, index + 1, size));
         this.rowBuffers = new float[team.size()][ROW_TILE * maxCols];
         this.tileOut = new float[team.size()][16];
@@ -162,20 +166,22 @@ public final class MatMul implements ThreadTeam.Task {
 
     private void run() {
         // The matrices of a step read the same activations: each form they need is made once, here.
-        boolean quantizedDone = false;
+        java.util.Arrays.fill(quantizedDone, false);
         java.util.Arrays.fill(roundedDone, false);
         for (int m = 0; m < count; m++) {
             xs[m] = x;
             xStrides[m] = xStride;
             if (packs[m] != null) {
-                if (!quantizedDone) {
-                    quantized.prepare(ws[m].cols(), batch);
+                int f = packs[m].activations().ordinal();
+                if (!quantizedDone[f]) {
+                    quantizing = quantized[f];
+                    quantizing.prepare(ws[m].cols(), batch);
                     if (batch >= PARALLEL_QUANTIZE_ROWS) {
                         team.run(quantizeStep);
                     } else {
-                        quantized.quantizeRows(x, xStride, 0, batch);
+                        quantizing.quantizeRows(x, xStride, 0, batch);
                     }
-                    quantizedDone = true;
+                    quantizedDone[f] = true;
                 }
             } else if (llamaActivations) {
                 ActivationFormat f = ActivationFormat.forWeights(ws[m].type());
@@ -213,7 +219,7 @@ public final class MatMul implements ThreadTeam.Task {
             if (p != null) {
                 // A strip goes to the thread whose range holds its first row.
                 int w = p.strip();
-                p.multiply(quantized, ys[m], yStrides[m], (lo + w - 1) / w, (hi + w - 1) / w, workspaces[index]);
+                p.multiply(quantized[p.activations().ordinal()], ys[m], yStrides[m], (lo + w - 1) / w, (hi + w - 1) / w, workspaces[index]);
             } else if (lo < hi) {
                 rowRange(ws[m], kernels[m], xs[m], xStrides[m], ys[m], yStrides[m], lo, hi, rowBuffers[index], tileOut[index]);
             }

@@ -27,6 +27,9 @@ public interface PackedMatrix {
     /** Rows per strip, the unit of work. */
     int strip();
 
+    /** The form its activations must be quantised to: Q8_0, or Q8_K for the K-quants (as in llama.cpp). */
+    ActivationFormat activations();
+
     /**
      * {@code y[t·yStride + r] = Σ_c W[r][c]·x[t][c]} for the tokens {@code 0 .. x.rows()} and the rows of
      * strips {@code stripFrom .. stripTo}, using the calling thread's {@code ws}.
@@ -48,7 +51,8 @@ public interface PackedMatrix {
 
     /**
      * The packed form of {@code w}, or {@code null} when there is none for its type and shape on this
-     * machine (no Vector API, a type without an integer kernel, or rows not a whole number of strips).
+     * machine (no Vector API, a type without an integer kernel (only Q4_0 and Q4_K have one), or rows not
+     * a whole number of strips).
      */
     static PackedMatrix of(Tensor w) {
         return Loader.pack(w);
@@ -73,7 +77,7 @@ public interface PackedMatrix {
         }
 
         static PackedMatrix pack(Tensor w) {
-            if (Q4 == null || w.type() != GgmlType.Q4_0) {
+            if (Q4 == null || (w.type() != GgmlType.Q4_0 && w.type() != GgmlType.Q4_K)) {
                 return null;
             }
             try {

@@ -274,11 +274,11 @@ final class PanamaRows {
          * of the second mins 0-3 (6 bits each, the top 2 bits lending to scales/mins 4-7), and the third
          * word's low and high nibbles hold the low 4 bits of scales and mins 4-7.
          */
-        private static int scale(int w0, int w2, int j) {
+        static int scale(int w0, int w2, int j) {
             return j < 4 ? (w0 >>> (8 * j)) & 63 : ((w2 >>> (8 * (j - 4))) & 0xF) | (((w0 >>> (8 * (j - 4) + 6)) & 3) << 4);
         }
 
-        private static int min(int w1, int w2, int j) {
+        static int min(int w1, int w2, int j) {
             return j < 4 ? (w1 >>> (8 * j)) & 63 : ((w2 >>> (8 * (j - 4) + 4)) & 0xF) | (((w1 >>> (8 * (j - 4) + 6)) & 3) << 4);
         }
 

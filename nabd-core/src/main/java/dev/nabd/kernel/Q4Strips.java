@@ -13,24 +13,32 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
- * A Q4_0 matrix repacked into strips of W rows (W = the 16-bit lane count: 32 with AVX-512, 16 with
- * AVX2) for integer products with {@link Q8Activations}. Loaded only through {@link PackedMatrix#of}.
+ * A 4-bit matrix (Q4_0 or Q4_K) repacked into strips of W rows (W = the 16-bit lane count: 32 with
+ * AVX-512, 16 with AVX2) for integer products with {@link Q8Activations}. Loaded only through
+ * {@link PackedMatrix#of}.
  *
  * <p>Layout, strip after strip, and in a strip block after block (20·W bytes per block of 32 columns):
  * <pre>
- *   W floats      d of each row's block (Q4_0 stores it as fp16; widened once here)
+ *   W floats      A: the scale of each row's block (Q4_0: d; Q4_K: d·scale of the sub-block)
  *   8 × W shorts  pair p: lane r = byte 2p | byte 2p+1 &lt;&lt; 8 of row r's 16 quant bytes, each XOR 0x88
  * </pre>
- * A Q4_0 quant byte j holds column j in its low nibble and column j+16 in its high one, q in [0, 15]
- * meaning q − 8. XOR 8 on each nibble turns q into the 4-bit two's complement of q − 8, so the four
- * nibbles of a lane come out as signed values with two shifts each (left to the top, arithmetic right):
- * no subtraction and no mask. Bits 0-3 hold column 2p, 4-7 column 2p+16, 8-11 column 2p+1, 12-15
- * column 2p+17.
+ * The 16 quant bytes of a block follow Q4_0: byte j holds column j in its low nibble and column j+16 in
+ * its high one, q in [0, 15] meaning q − 8 (a Q4_K sub-block's 32 nibbles are rearranged so). XOR 8 on
+ * each nibble turns q into the 4-bit two's complement of q − 8, so the four nibbles of a lane come out as
+ * signed values with two shifts each (left to the top, arithmetic right): no subtraction and no mask.
+ * Bits 0-3 hold column 2p, 4-7 column 2p+16, 8-11 column 2p+1, 12-15 column 2p+17.
  *
  * <p>Per block, |q − 8| ≤ 8 and |x| ≤ 127, so 32 products sum to at most 32·8·127 = 32512: the block's
  * integer sum fits the 16-bit lanes exactly. It is then scaled once per block in float,
- * {@code y = fma(sum, d_w·d_x, y)}, in block order, the same operations for every token whether it is
- * multiplied alone or four at a time.
+ * {@code y = fma(sum, A·d_x, y)}, in block order.
+ *
+ * <p>Q4_K values are d·sc·q − dmin·m = A·(q − 8) + (8A − dmin·m): the second part, C per row and block,
+ * meets the activations' block sums (d_x·Σq_x, {@link Q8Activations#blockSum}) in a second pass,
+ * {@code y = fma(C, blockSum, y)} block after block, from a separate table of W floats per block. Q4_K
+ * activations are Q8_K (one d_x per 256 values), as in llama.cpp.
+ *
+ * <p>Every output is computed with these operations in this order whether its token is multiplied alone
+ * or three at a time, so results do not depend on the batch.
  */
 final class Q4Strips implements PackedMatrix {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
@@ -40,6 +48,7 @@ final class Q4Strips implements PackedMatrix {
     private static final int HALF = W / 2;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
+    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
     private static final int BLOCK_BYTES = 20 * W;
     private static final int QUANTS = 4 * W;   // offset of the quant pairs in a block
@@ -48,42 +57,74 @@ final class Q4Strips implements PackedMatrix {
     private final int cols;
     private final int blocks;
     private final MemorySegment data;
+    /** Q4_K: C, W floats per block, strip after strip; null for Q4_0. */
+    private final MemorySegment offsets;
+    private final ActivationFormat activations;
 
-    private Q4Strips(int rows, int cols, MemorySegment data) {
+    private Q4Strips(int rows, int cols, MemorySegment data, MemorySegment offsets, ActivationFormat activations) {
         this.rows = rows;
         this.cols = cols;
         this.blocks = cols / 32;
         this.data = data;
+        this.offsets = offsets;
+        this.activations = activations;
     }
 
-    /** The packed copy of a Q4_0 matrix, or null when its rows are not whole strips. */
+    /** The packed copy of a Q4_0 or Q4_K matrix, or null when its rows are not whole strips. */
     static PackedMatrix of(Tensor w) {
-        if (w.type() != GgmlType.Q4_0 || w.rows() % W != 0 || W < 8) {
+        if ((w.type() != GgmlType.Q4_0 && w.type() != GgmlType.Q4_K) || w.rows() % W != 0 || W < 8) {
             return null;
         }
+        boolean k = w.type() == GgmlType.Q4_K;
         int rows = w.rows();
-        int cols = w.cols();
-        int blocks = cols / 32;
+        int blocks = w.cols() / 32;
         MemorySegment out = Arena.ofAuto().allocate((long) rows / W * blocks * BLOCK_BYTES, 64);
-        MemorySegment in = w.data();
-        long rowBytes = w.rowBytes();
-        byte[] src = new byte[18];
-        for (int s = 0; s < rows / W; s++) {
+        MemorySegment offsets = k ? Arena.ofAuto().allocate((long) rows * blocks * 4, 64) : null;
+        byte[] quants = new byte[16];
+        for (int r = 0; r < rows; r++) {
+            long row = r * w.rowBytes();
             for (int b = 0; b < blocks; b++) {
-                long blk = ((long) s * blocks + b) * BLOCK_BYTES;
-                for (int r = 0; r < W; r++) {
-                    MemorySegment.copy(in, ValueLayout.JAVA_BYTE, (long) (s * W + r) * rowBytes + 18L * b, src, 0, 18);
-                    float d = Float.float16ToFloat((short) ((src[0] & 0xFF) | (src[1] & 0xFF) << 8));
-                    out.set(F32, blk + 4L * r, d);
-                    for (int p = 0; p < 8; p++) {
-                        int lo = (src[2 + 2 * p] ^ 0x88) & 0xFF;
-                        int hi = (src[3 + 2 * p] ^ 0x88) & 0xFF;
-                        out.set(U16, blk + QUANTS + 2L * W * p + 2L * r, (short) (lo | hi << 8));
+                float a;
+                if (k) {
+                    // Super-block b/8, sub-block j: fp16 d and dmin, 12 bytes of 6-bit scales and mins, then
+                    // 128 bytes where sub-blocks 2g and 2g+1 are the low and high nibbles of bytes 32g ..
+                    long sb = row + 144L * (b / 8);
+                    int j = b % 8;
+                    float d = Float.float16ToFloat(w.data().get(U16, sb));
+                    float dmin = Float.float16ToFloat(w.data().get(U16, sb + 2));
+                    int w0 = w.data().get(U32, sb + 4);
+                    int w1 = w.data().get(U32, sb + 8);
+                    int w2 = w.data().get(U32, sb + 12);
+                    a = d * PanamaRows.Q4_K.scale(w0, w2, j);
+                    float c = 8 * a - dmin * PanamaRows.Q4_K.min(w1, w2, j);
+                    offsets.set(F32, 4L * ((long) (r / W) * blocks * W + (long) b * W + r % W), c);
+                    long q = sb + 16 + 32L * (j / 2);
+                    int shift = 4 * (j % 2);
+                    for (int i = 0; i < 16; i++) {
+                        int lo = (w.data().get(ValueLayout.JAVA_BYTE, q + i) >> shift) & 0xF;
+                        int hi = (w.data().get(ValueLayout.JAVA_BYTE, q + i + 16) >> shift) & 0xF;
+                        quants[i] = (byte) (lo | hi << 4);
                     }
+                } else {
+                    long blk = row + 18L * b;
+                    a = Float.float16ToFloat(w.data().get(U16, blk));
+                    MemorySegment.copy(w.data(), ValueLayout.JAVA_BYTE, blk + 2, quants, 0, 16);
+                }
+                long blk = ((long) (r / W) * blocks + b) * BLOCK_BYTES;
+                out.set(F32, blk + 4L * (r % W), a);
+                for (int p = 0; p < 8; p++) {
+                    int lo = (quants[2 * p] ^ 0x88) & 0xFF;
+                    int hi = (quants[2 * p + 1] ^ 0x88) & 0xFF;
+                    out.set(U16, blk + QUANTS + 2L * W * p + 2L * (r % W), (short) (lo | hi << 8));
                 }
             }
         }
-        return new Q4Strips(rows, cols, out);
+        return new Q4Strips(rows, w.cols(), out, offsets, k ? ActivationFormat.Q8_K : ActivationFormat.Q8_0);
+    }
+
+    @Override
+    public ActivationFormat activations() {
+        return activations;
     }
 
     @Override
@@ -106,13 +147,17 @@ final class Q4Strips implements PackedMatrix {
         if (x.cols() != cols) {
             throw new IllegalArgumentException("activations of " + x.cols() + " values for rows of " + cols);
         }
+        if (x.format() != activations) {
+            throw new IllegalArgumentException(activations + " activations needed, not " + x.format());
+        }
         byte[] q = x.quants();
         float[] d = x.scales();
+        float[] sums = x.blockSums();
         int tokens = x.rows();
         if (tokens < TOKENS || stripTo - stripFrom < STRIPS) {
             for (int s = stripFrom; s < stripTo; s++) {
                 for (int t = 0; t < tokens; t++) {
-                    one(s, q, d, t, y, t * yStride + s * W);
+                    one(s, q, d, sums, t, y, t * yStride + s * W);
                 }
             }
             return;
@@ -127,7 +172,7 @@ final class Q4Strips implements PackedMatrix {
             // number of tiles (tokens ≥ TOKENS here).
             for (int t = 0; t < tokens; t += TOKENS) {
                 int from = Math.min(t, tokens - TOKENS);
-                tile(first, w, q, d, from, y, from * yStride + first * W, yStride);
+                tile(first, w, q, d, sums, from, y, from * yStride + first * W, yStride);
             }
         }
     }
@@ -146,7 +191,7 @@ final class Q4Strips implements PackedMatrix {
     private static final int TOKENS = 3;
 
     /** One token through strip {@code s}: y[yOff .. yOff+W). */
-    private void one(int s, byte[] q, float[] d, int t, float[] y, int yOff) {
+    private void one(int s, byte[] q, float[] d, float[] sums, int t, float[] y, int yOff) {
         long strip = (long) s * blocks * BLOCK_BYTES;
         FloatVector lo = FloatVector.zero(F);
         FloatVector hi = FloatVector.zero(F);
@@ -167,6 +212,14 @@ final class Q4Strips implements PackedMatrix {
             FloatVector s1 = FloatVector.fromMemorySegment(F, data, blk + 4L * HALF, LE).mul(dx);
             lo = ((FloatVector) acc.convertShape(VectorOperators.S2F, F, 0)).fma(s0, lo);
             hi = ((FloatVector) acc.convertShape(VectorOperators.S2F, F, 1)).fma(s1, hi);
+        }
+        if (offsets != null) {
+            long c = 4L * s * blocks * W;
+            for (int b = 0; b < blocks; b++) {
+                FloatVector v = FloatVector.broadcast(F, sums[t * blocks + b]);
+                lo = FloatVector.fromMemorySegment(F, offsets, c + 4L * W * b, LE).fma(v, lo);
+                hi = FloatVector.fromMemorySegment(F, offsets, c + 4L * W * b + 4L * HALF, LE).fma(v, hi);
+            }
         }
         lo.intoArray(y, yOff);
         hi.intoArray(y, yOff + HALF);
@@ -200,7 +253,7 @@ final class Q4Strips implements PackedMatrix {
      * results go to y[yOff + j·yStride ..]. The twelve integer sums of a block stay in registers; the
      * float results are accumulated in y itself, which leaves registers for four strips' weights.
      */
-    private void tile(int first, short[] w, byte[] q, float[] d, int t, float[] y, int yOff, int yStride) {
+    private void tile(int first, short[] w, byte[] q, float[] d, float[] sums, int t, float[] y, int yOff, int yStride) {
         int stride = STRIPS * W;
         for (int j = 0; j < TOKENS; j++) {
             java.util.Arrays.fill(y, yOff + j * yStride, yOff + j * yStride + stride, 0f);
@@ -279,6 +332,22 @@ final class Q4Strips implements PackedMatrix {
             ((FloatVector) a31.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d1), FloatVector.fromArray(F, y, y1 + 3 * W + HALF)).intoArray(y, y1 + 3 * W + HALF);
             ((FloatVector) a32.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d2), FloatVector.fromArray(F, y, y2 + 3 * W)).intoArray(y, y2 + 3 * W);
             ((FloatVector) a32.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d2), FloatVector.fromArray(F, y, y2 + 3 * W + HALF)).intoArray(y, y2 + 3 * W + HALF);
+        }
+        if (offsets != null) {
+            // The Q4_K offsets, after every block's integer part, as one() adds them.
+            for (int b = 0; b < blocks; b++) {
+                for (int i = 0; i < STRIPS; i++) {
+                    long c = 4L * ((long) (first + i) * blocks * W + (long) b * W);
+                    FloatVector lo = FloatVector.fromMemorySegment(F, offsets, c, LE);
+                    FloatVector hi = FloatVector.fromMemorySegment(F, offsets, c + 4L * HALF, LE);
+                    for (int j = 0; j < TOKENS; j++) {
+                        FloatVector v = FloatVector.broadcast(F, sums[(t + j) * blocks + b]);
+                        int o = yOff + j * yStride + i * W;
+                        lo.fma(v, FloatVector.fromArray(F, y, o)).intoArray(y, o);
+                        hi.fma(v, FloatVector.fromArray(F, y, o + HALF)).intoArray(y, o + HALF);
+                    }
+                }
+            }
         }
     }
 }

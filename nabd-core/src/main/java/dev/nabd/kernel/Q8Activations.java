@@ -1,37 +1,62 @@
 package dev.nabd.kernel;
 
 /**
- * Activation rows quantised to ggml's Q8_0 form, the {@code vec_dot_type} of Q4_0, Q5_0 and Q8_0 weights:
- * blocks of 32 values, each a scale d and 32 integers q in [−127, 127] with value ≈ d·q. Integer
- * weights times these integers sum exactly, so a product no longer depends on summation order within a
- * block, and integer lanes carry twice as many values as float lanes.
+ * Activation rows quantised to 8 bits as ggml does before an integer product ({@code vec_dot_type}):
+ * integers q in [−127, 127] with value ≈ d·q, d shared by a block. Integer weights times these integers
+ * sum exactly, so a product no longer depends on summation order within a block, and integer lanes carry
+ * twice as many values as float lanes.
  *
- * <p>The rounding is ggml's x86 {@code quantize_row_q8_0}, the one that produced llama.cpp's golden
- * logits: {@code amax} = the largest |x| of the block, d = amax/127 stored as fp16, and
- * q = round-half-even(x · (127/amax)) in float. (ggml's portable reference divides by the fp16-rounded
- * d and rounds half away from zero; the two differ in the last unit on rare values.)
+ * <p>Two forms:
+ * <ul>
+ *   <li>{@link ActivationFormat#Q8_0} (for Q4_0): blocks of 32, ggml's x86 {@code quantize_row_q8_0}, the
+ *   one that produced llama.cpp's golden logits: {@code amax} = the largest |x| of the block, d = amax/127
+ *   stored as fp16, and q = round-half-even(x · (127/amax)) in float. (ggml's portable reference divides
+ *   by the fp16-rounded d and rounds half away from zero; the two differ in the last unit on rare values.)</li>
+ *   <li>{@link ActivationFormat#Q8_K} (for the K-quants): blocks of 256, {@code quantize_row_q8_K}: with
+ *   {@code max} the value of largest magnitude (the first, on a tie), iscale = −127/max, q = nearest(iscale·x)
+ *   (ties to even) and d = 1/iscale in float.</li>
+ * </ul>
+ * Either way {@link #scale} gives d per block of 32 values (a Q8_K d repeated over its eight), and for Q8_K
+ * {@link #blockSum} gives d·Σq per 32 values, which K-quant products need for their minimums.
  *
  * <p>Buffers grow to the largest batch seen and are then reused: quantising does not allocate once a
  * batch of that size has been seen.
  */
 public final class Q8Activations {
-    /** Values per block. */
+    /** Values per block of {@link #scale}. */
     public static final int BLOCK = 32;
+    private static final int SUPER = 256;
 
     private final FloatOps ops;
+    private final ActivationFormat format;
     private byte[] q = new byte[0];
     private float[] d = new float[0];
+    private float[] sums = new float[0];
     private int cols;
     private int rows;
 
-    /** Activations quantised with the given vector operations (their results are the same bits). */
+    /** Q8_0 activations, quantised with the given vector operations (their results are the same bits). */
     public Q8Activations(FloatOps ops) {
+        this(ops, ActivationFormat.Q8_0);
+    }
+
+    /** Activations in {@code format}, {@link ActivationFormat#Q8_0} or {@link ActivationFormat#Q8_K}. */
+    public Q8Activations(FloatOps ops, ActivationFormat format) {
+        if (format != ActivationFormat.Q8_0 && format != ActivationFormat.Q8_K) {
+            throw new IllegalArgumentException("8-bit activations are Q8_0 or Q8_K, not " + format);
+        }
         this.ops = ops;
+        this.format = format;
+    }
+
+    /** The form these activations take. */
+    public ActivationFormat format() {
+        return format;
     }
 
     /**
-     * Quantises {@code batch} rows of {@code cols} values (a multiple of 32) starting every {@code stride}
-     * floats of {@code x}.
+     * Quantises {@code batch} rows of {@code cols} values (a multiple of 32, of 256 for Q8_K) starting
+     * every {@code stride} floats of {@code x}.
      */
     public void quantize(float[] x, int stride, int cols, int batch) {
         prepare(cols, batch);
@@ -40,12 +65,13 @@ public final class Q8Activations {
 
     /** Sizes the buffers for {@code batch} rows of {@code cols} values, before {@link #quantizeRows}. */
     void prepare(int cols, int batch) {
-        if (cols % BLOCK != 0) {
-            throw new IllegalArgumentException("rows of " + cols + " values are not whole blocks of " + BLOCK);
+        if (cols % format.block() != 0) {
+            throw new IllegalArgumentException("rows of " + cols + " values are not whole blocks of " + format.block());
         }
         if (q.length < cols * batch) {
             q = new byte[cols * batch];
             d = new float[cols / BLOCK * batch];
+            sums = new float[cols / BLOCK * batch];
         }
         this.cols = cols;
         this.rows = batch;
@@ -58,19 +84,50 @@ public final class Q8Activations {
     void quantizeRows(float[] x, int stride, int from, int to) {
         int blocks = cols / BLOCK;
         for (int r = from; r < to; r++) {
-            for (int b = 0; b < blocks; b++) {
-                quantizeBlock(x, r * stride + b * BLOCK, r * cols + b * BLOCK, r * blocks + b);
+            if (format == ActivationFormat.Q8_0) {
+                for (int b = 0; b < blocks; b++) {
+                    quantizeQ8_0(x, r * stride + b * BLOCK, r * cols + b * BLOCK, r * blocks + b);
+                }
+            } else {
+                for (int b = 0; b < cols / SUPER; b++) {
+                    quantizeQ8_K(x, r * stride + b * SUPER, r * cols + b * SUPER, r * blocks + b * (SUPER / BLOCK));
+                }
             }
         }
     }
 
-    private void quantizeBlock(float[] x, int from, int to, int scale) {
+    private void quantizeQ8_0(float[] x, int from, int to, int scale) {
         float amax = ops.maxAbs(x, from, BLOCK);
         d[scale] = scale(amax);
         ops.roundToBytes(x, from, inverseScale(amax), q, to, BLOCK);
     }
 
-    /** The scale of a block whose largest |x| is {@code amax}: amax/127, rounded to fp16 as ggml stores it. */
+    private void quantizeQ8_K(float[] x, int from, int to, int scale) {
+        float amax = 0;
+        float max = 0;
+        for (int i = 0; i < SUPER; i++) {
+            float ax = Math.abs(x[from + i]);
+            if (ax > amax) {
+                amax = ax;
+                max = x[from + i];
+            }
+        }
+        float iscale = amax == 0 ? 0 : -127f / max;
+        // |iscale·x| ≤ 127 up to a rounding of the product, which cannot reach 127.5: ggml's min(127, ·)
+        // never bites, so the plain rounding gives its integers.
+        ops.roundToBytes(x, from, iscale, q, to, SUPER);
+        float dk = amax == 0 ? 0 : 1 / iscale;
+        for (int b = 0; b < SUPER / BLOCK; b++) {
+            int sum = 0;
+            for (int i = 0; i < BLOCK; i++) {
+                sum += q[to + b * BLOCK + i];
+            }
+            d[scale + b] = dk;
+            sums[scale + b] = dk * sum;
+        }
+    }
+
+    /** The scale of a Q8_0 block whose largest |x| is {@code amax}: amax/127, rounded to fp16 as ggml stores it. */
     static float scale(float amax) {
         return Float.float16ToFloat(Float.floatToFloat16(amax / 127f));
     }
@@ -95,9 +152,14 @@ public final class Q8Activations {
         return q;
     }
 
-    /** The block scales, row after row ({@link #cols()}/32 per row). */
+    /** The scale of each block of 32, row after row ({@link #cols()}/32 per row). */
     float[] scales() {
         return d;
+    }
+
+    /** Q8_K: d·Σq of each block of 32, row after row; not filled for Q8_0. */
+    float[] blockSums() {
+        return sums;
     }
 
     /** Integer {@code i} of row {@code row}. */
@@ -105,8 +167,13 @@ public final class Q8Activations {
         return q[row * cols + i];
     }
 
-    /** Scale of block {@code block} of row {@code row}. */
+    /** Scale of block {@code block} (of 32 values) of row {@code row}. */
     public float scale(int row, int block) {
         return d[row * (cols / BLOCK) + block];
+    }
+
+    /** Q8_K: d·Σq of block {@code block} (of 32 values) of row {@code row}. */
+    public float blockSum(int row, int block) {
+        return sums[row * (cols / BLOCK) + block];
     }
 }

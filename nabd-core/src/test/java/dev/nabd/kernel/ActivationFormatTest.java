@@ -150,6 +150,35 @@ class ActivationFormatTest {
         assertThat(round(ActivationFormat.Q8_K, x)).containsExactly(expected);
     }
 
+    /** The integer Q8_K form stands for the same values as ActivationFormat.Q8_K, with d·Σq per 32. */
+    @Test
+    void q8_KIntegersAreTheRoundedValues() {
+        SplittableRandom r = new SplittableRandom(14);
+        int n = 256 * 3;
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) (r.nextGaussian() * (i < 256 ? 0.01 : 2));
+        }
+        x[400] = -30f;
+        java.util.Arrays.fill(x, 512, 768, 0f);
+        Q8Activations q = new Q8Activations(FloatOpsProvider.get(), ActivationFormat.Q8_K);
+        q.quantize(x, n, n, 1);
+        float[] rounded = round(ActivationFormat.Q8_K, x);
+        assertThat(q.quant(0, 400)).as("the value of largest magnitude maps to -127, whatever its sign").isEqualTo(-127);
+        for (int i = 0; i < n; i++) {
+            assertThat(q.quant(0, i) * q.scale(0, i / 32)).as("value %d", i).isEqualTo(rounded[i]);
+        }
+        for (int b = 0; b < n / 32; b++) {
+            int sum = 0;
+            for (int i = 0; i < 32; i++) {
+                sum += q.quant(0, 32 * b + i);
+            }
+            assertThat(q.blockSum(0, b)).isEqualTo(q.scale(0, b) * sum);
+        }
+        assertThatThrownBy(() -> new Q8Activations(FloatOpsProvider.get(), ActivationFormat.Q8_K).quantize(x, 32, 32, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("256");
+    }
+
     @Test
     void partBlocksAreRefused() {
         assertThatThrownBy(() -> ActivationFormat.Q8_K.round(new float[300], 0, new float[300], 0, 300))

@@ -70,26 +70,78 @@ class PackedMatrixTest {
         }
     }
 
-    /** Any strip range a thread may get, including ones that start inside a group. */
-    @Test
-    void everyStripRangeGivesTheReference() {
-        SplittableRandom r = new SplittableRandom(3);
-        int cols = 96;
+    /**
+     * Q4_K on Q8_K activations, as llama.cpp multiplies them: close to the exact product of the
+     * dequantised weights with the activations' values d·q (the kernel rounds once per sub-block, ggml once
+     * per super-block), and the same bits for a token alone, in any batch and on any number of threads.
+     */
+    @ParameterizedTest(name = "batch={0} threads={1}")
+    @MethodSource("batchesAndThreads")
+    void q4_KIsTheProductOfItsValuesWithQ8_KActivations(int batch, int threads) {
+        SplittableRandom r = new SplittableRandom(batch * 11L + threads);
+        int cols = 512;
         int w = stripRows();
-        Tensor m = q4(cols, 7 * w, r);
+        Tensor m = quantized(GgmlType.Q4_K, cols, 9 * w, r);
+        int xStride = cols + 1;
+        float[] x = gaussian(r, batch * xStride);
+        float[] y = new float[batch * m.rows()];
+        float[][] alone = new float[batch][m.rows()];
+        try (ThreadTeam team = new ThreadTeam(threads)) {
+            MatMul mm = new MatMul(team, FloatOpsProvider.get(), cols, true);
+            assertThat(mm.pack(m)).isTrue();
+            mm.apply(m, x, xStride, y, m.rows(), batch);
+            for (int t = 0; t < batch; t++) {
+                mm.apply(m, java.util.Arrays.copyOfRange(x, t * xStride, (t + 1) * xStride), xStride, alone[t], m.rows(), 1);
+            }
+        }
+        Q8Activations q = new Q8Activations(FloatOpsProvider.get(), ActivationFormat.Q8_K);
+        q.quantize(x, xStride, cols, batch);
+        float[] values = new float[cols * m.rows()];
+        BlockCodecs.of(GgmlType.Q4_K).dequantize(m.data(), 0, values, 0, values.length);
+        for (int t = 0; t < batch; t++) {
+            for (int row = 0; row < m.rows(); row++) {
+                double exact = 0;
+                double magnitude = 0;
+                for (int c = 0; c < cols; c++) {
+                    double term = (double) values[row * cols + c] * q.scale(t, c / 32) * q.quant(t, c);
+                    exact += term;
+                    magnitude += Math.abs(term);
+                }
+                float got = y[t * m.rows() + row];
+                assertThat((double) got).as("token %d row %d", t, row).isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-6 * magnitude + 1e-7));
+                assertThat(got).as("token %d row %d alone and batched", t, row).isEqualTo(alone[t][row]);
+            }
+        }
+    }
+
+    /** Any strip range a thread may get, including ones that start inside a group. */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(value = GgmlType.class, names = {"Q4_0", "Q4_K"})
+    void everyStripRangeGivesTheSameBits(GgmlType type) {
+        SplittableRandom r = new SplittableRandom(3);
+        int cols = type == GgmlType.Q4_0 ? 96 : 256;
+        int w = stripRows();
+        Tensor m = quantized(type, cols, 7 * w, r);
         PackedMatrix p = PackedMatrix.of(m);
         int tokens = 11;
         float[] x = gaussian(r, tokens * cols);
-        Q8Activations q = new Q8Activations(FloatOpsProvider.get());
+        Q8Activations q = new Q8Activations(FloatOpsProvider.get(), p.activations());
         q.quantize(x, cols, cols, tokens);
         PackedMatrix.Workspace ws = new PackedMatrix.Workspace();
+        float[][] alone = new float[tokens][m.rows()];
+        Q8Activations one = new Q8Activations(FloatOpsProvider.get(), p.activations());
+        for (int t = 0; t < tokens; t++) {
+            one.quantize(java.util.Arrays.copyOfRange(x, t * cols, (t + 1) * cols), cols, cols, 1);
+            p.multiply(one, alone[t], m.rows(), 0, 7, ws);
+        }
         for (int from = 0; from < 7; from++) {
             for (int to = from + 1; to <= 7; to++) {
                 float[] y = new float[tokens * m.rows()];
                 p.multiply(q, y, m.rows(), from, to, ws);
                 for (int t = 0; t < tokens; t++) {
                     for (int row = 0; row < m.rows(); row++) {
-                        float expected = row >= from * w && row < to * w ? reference(m, row, q, t) : 0f;
+                        float expected = row >= from * w && row < to * w
+                                ? (type == GgmlType.Q4_0 ? reference(m, row, q, t) : alone[t][row]) : 0f;
                         assertThat(y[t * m.rows() + row]).as("strips %d..%d token %d row %d", from, to, t, row)
                                 .isEqualTo(expected);
                     }
@@ -122,12 +174,15 @@ class PackedMatrixTest {
     }
 
     @Test
-    void onlyWholeStripsOfQ4_0ArePacked() {
+    void onlyWholeStripsOfQ4_0AndQ4_KArePacked() {
         SplittableRandom r = new SplittableRandom(5);
         int w = stripRows();
         assertThat(PackedMatrix.of(q4(64, w + 1, r))).isNull();
         Tensor f16 = new Tensor("f16", GgmlType.F16, new long[] {64, w}, MemorySegment.ofArray(new byte[64 * w * 2]));
         assertThat(PackedMatrix.of(f16)).isNull();
+        assertThat(PackedMatrix.of(quantized(GgmlType.Q6_K, 256, w, r))).isNull();
+        assertThat(PackedMatrix.of(quantized(GgmlType.Q4_K, 256, w, r)).activations()).isEqualTo(ActivationFormat.Q8_K);
+        assertThat(PackedMatrix.of(q4(64, w, r)).activations()).isEqualTo(ActivationFormat.Q8_0);
         try (ThreadTeam team = new ThreadTeam(1)) {
             assertThat(new MatMul(team, FloatOpsProvider.get(), 64, false).pack(q4(64, w, r)))
                     .as("exact math never packs").isFalse();
@@ -161,13 +216,17 @@ class PackedMatrixTest {
     }
 
     private static Tensor q4(int cols, int rows, SplittableRandom r) {
+        return quantized(GgmlType.Q4_0, cols, rows, r);
+    }
+
+    private static Tensor quantized(GgmlType type, int cols, int rows, SplittableRandom r) {
         float[] v = new float[cols * rows];
         for (int i = 0; i < v.length; i++) {
-            v[i] = (float) (r.nextGaussian() * 0.1);
+            v[i] = (float) (r.nextGaussian() * 0.1 + (i % 7 == 0 ? 0.05 : 0));   // some offset, for the K mins
         }
-        MemorySegment seg = MemorySegment.ofArray(new byte[(int) GgmlType.Q4_0.bytesFor(v.length)]);
-        BlockCodecs.of(GgmlType.Q4_0).quantize(v, 0, seg, 0, v.length);
-        return new Tensor("q4", GgmlType.Q4_0, new long[] {cols, rows}, seg);
+        MemorySegment seg = MemorySegment.ofArray(new byte[(int) type.bytesFor(v.length)]);
+        BlockCodecs.of(type).quantize(v, 0, seg, 0, v.length);
+        return new Tensor(type.name(), type, new long[] {cols, rows}, seg);
     }
 
     private static float[] gaussian(SplittableRandom r, int n) {
