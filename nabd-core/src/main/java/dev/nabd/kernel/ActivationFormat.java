@@ -78,16 +78,8 @@ public enum ActivationFormat {
             }
             case Q8_K -> {
                 for (int b = 0; b < n; b += 256) {
-                    float amax = 0;
-                    float max = 0;
-                    for (int i = 0; i < 256; i++) {
-                        float v = x[xOff + b + i];
-                        if (Math.abs(v) > amax) {
-                            amax = Math.abs(v);
-                            max = v;
-                        }
-                    }
-                    if (amax == 0) {
+                    float max = Q8Activations.largestMagnitude(x, xOff + b, 256);
+                    if (max == 0) {
                         java.util.Arrays.fill(out, outOff + b, outOff + b + 256, 0f);
                         continue;
                     }

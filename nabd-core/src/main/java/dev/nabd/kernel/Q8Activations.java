@@ -103,15 +103,8 @@ public final class Q8Activations {
     }
 
     private void quantizeQ8_K(float[] x, int from, int to, int scale) {
-        float amax = 0;
-        float max = 0;
-        for (int i = 0; i < SUPER; i++) {
-            float ax = Math.abs(x[from + i]);
-            if (ax > amax) {
-                amax = ax;
-                max = x[from + i];
-            }
-        }
+        float max = largestMagnitude(x, from, SUPER);
+        float amax = Math.abs(max);
         float iscale = amax == 0 ? 0 : -127f / max;
         // |iscale·x| ≤ 127 up to a rounding of the product, which cannot reach 127.5: ggml's min(127, ·)
         // never bites, so the plain rounding gives its integers.
@@ -125,6 +118,20 @@ public final class Q8Activations {
             d[scale + b] = dk;
             sums[scale + b] = dk * sum;
         }
+    }
+
+    /** Q8_K's {@code max}: the value of largest magnitude among x[off .. off+n), the first on a tie; 0 if all are 0. */
+    static float largestMagnitude(float[] x, int off, int n) {
+        float amax = 0;
+        float max = 0;
+        for (int i = 0; i < n; i++) {
+            float ax = Math.abs(x[off + i]);
+            if (ax > amax) {
+                amax = ax;
+                max = x[off + i];
+            }
+        }
+        return max;
     }
 
     /** The scale of a Q8_0 block whose largest |x| is {@code amax}: amax/127, rounded to fp16 as ggml stores it. */
