@@ -1,6 +1,5 @@
 package dev.nabd.kernel;
 
-import dev.nabd.tensor.GgmlType;
 import dev.nabd.tensor.Tensor;
 
 import java.lang.reflect.Method;
@@ -51,37 +50,43 @@ public interface PackedMatrix {
 
     /**
      * The packed form of {@code w}, or {@code null} when there is none for its type and shape on this
-     * machine (no Vector API, a type without an integer kernel (only Q4_0 and Q4_K have one), or rows not
+     * machine (no Vector API, a type without an integer kernel (Q4_0, Q4_K and Q6_K have one), or rows not
      * a whole number of strips).
      */
     static PackedMatrix of(Tensor w) {
         return Loader.pack(w);
     }
 
-    /** Finds the Vector API implementation only when the Vector API is in use, as {@link RowOpsProvider} does. */
+    /** Finds the Vector API implementations only when the Vector API is in use, as {@link RowOpsProvider} does. */
     final class Loader {
-        private static final Method Q4 = find();
+        private static final Method Q4 = find("dev.nabd.kernel.Q4Strips");
+        private static final Method Q6 = find("dev.nabd.kernel.Q6Strips");
 
         private Loader() {
         }
 
-        private static Method find() {
+        private static Method find(String className) {
             if (!(FloatOpsProvider.get() instanceof PanamaFloatOps)) {
                 return null;
             }
             try {
-                return Class.forName("dev.nabd.kernel.Q4Strips").getDeclaredMethod("of", Tensor.class);
+                return Class.forName(className).getDeclaredMethod("of", Tensor.class);
             } catch (ReflectiveOperationException | LinkageError e) {
                 return null;
             }
         }
 
         static PackedMatrix pack(Tensor w) {
-            if (Q4 == null || (w.type() != GgmlType.Q4_0 && w.type() != GgmlType.Q4_K)) {
+            Method of = switch (w.type()) {
+                case Q4_0, Q4_K -> Q4;
+                case Q6_K -> Q6;
+                default -> null;
+            };
+            if (of == null) {
                 return null;
             }
             try {
-                return (PackedMatrix) Q4.invoke(null, w);
+                return (PackedMatrix) of.invoke(null, w);
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException("cannot pack " + w, e);
             }

@@ -7,7 +7,6 @@ import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -17,10 +16,11 @@ import java.nio.ByteOrder;
  * AVX-512, 16 with AVX2) for integer products with {@link Q8Activations}. Loaded only through
  * {@link PackedMatrix#of}.
  *
- * <p>Layout, strip after strip, and in a strip block after block (20·W bytes per block of 32 columns):
+ * <p>Layout: Java arrays (int indices let C2 hoist the range checks that long offsets into a memory
+ * segment keep in the loop), strip after strip, and in a strip block after block of 32 columns:
  * <pre>
- *   W floats      A: the scale of each row's block (Q4_0: d; Q4_K: d·scale of the sub-block)
- *   8 × W shorts  pair p: lane r = byte 2p | byte 2p+1 &lt;&lt; 8 of row r's 16 quant bytes, each XOR 0x88
+ *   scales: W floats     A: the scale of each row's block (Q4_0: d; Q4_K: d·scale of the sub-block)
+ *   quants: 8 × W shorts pair p: lane r = byte 2p | byte 2p+1 &lt;&lt; 8 of row r's 16 quant bytes, each XOR 0x88
  * </pre>
  * The 16 quant bytes of a block follow Q4_0: byte j holds column j in its low nibble and column j+16 in
  * its high one, q in [0, 15] meaning q − 8 (a Q4_K sub-block's 32 nibbles are rearranged so). XOR 8 on
@@ -49,37 +49,43 @@ final class Q4Strips implements PackedMatrix {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
-    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
-    private static final int BLOCK_BYTES = 20 * W;
-    private static final int QUANTS = 4 * W;   // offset of the quant pairs in a block
 
     private final int rows;
     private final int cols;
     private final int blocks;
-    private final MemorySegment data;
+    /** A: W floats per block, strip after strip. */
+    private final float[] scales;
+    /** The quant pairs: 8 × W shorts per block, strip after strip. */
+    private final short[] quants;
     /** Q4_K: C, W floats per block, strip after strip; null for Q4_0. */
-    private final MemorySegment offsets;
+    private final float[] offsets;
     private final ActivationFormat activations;
 
-    private Q4Strips(int rows, int cols, MemorySegment data, MemorySegment offsets, ActivationFormat activations) {
+    private Q4Strips(int rows, int cols, float[] scales, short[] quants, float[] offsets, ActivationFormat activations) {
         this.rows = rows;
         this.cols = cols;
         this.blocks = cols / 32;
-        this.data = data;
+        this.scales = scales;
+        this.quants = quants;
         this.offsets = offsets;
         this.activations = activations;
     }
 
-    /** The packed copy of a Q4_0 or Q4_K matrix, or null when its rows are not whole strips. */
+    /**
+     * The packed copy of a Q4_0 or Q4_K matrix, or null when its rows are not whole strips or it is too
+     * large for one array (over 8·2^30 values).
+     */
     static PackedMatrix of(Tensor w) {
-        if ((w.type() != GgmlType.Q4_0 && w.type() != GgmlType.Q4_K) || w.rows() % W != 0 || W < 8) {
+        if ((w.type() != GgmlType.Q4_0 && w.type() != GgmlType.Q4_K) || w.rows() % W != 0 || W < 8
+                || (long) w.rows() * w.cols() / 4 > Integer.MAX_VALUE - 64) {
             return null;
         }
         boolean k = w.type() == GgmlType.Q4_K;
         int rows = w.rows();
         int blocks = w.cols() / 32;
-        MemorySegment out = Arena.ofAuto().allocate((long) rows / W * blocks * BLOCK_BYTES, 64);
-        MemorySegment offsets = k ? Arena.ofAuto().allocate((long) rows * blocks * 4, 64) : null;
+        float[] scales = new float[rows * blocks];
+        short[] pairs = new short[rows * blocks * 8];
+        float[] offsets = k ? new float[rows * blocks] : null;
         byte[] quants = new byte[16];
         for (int r = 0; r < rows; r++) {
             long row = r * w.rowBytes();
@@ -97,7 +103,7 @@ final class Q4Strips implements PackedMatrix {
                     int w2 = w.data().get(U32, sb + 12);
                     a = d * PanamaRows.Q4_K.scale(w0, w2, j);
                     float c = 8 * a - dmin * PanamaRows.Q4_K.min(w1, w2, j);
-                    offsets.set(F32, 4L * ((long) (r / W) * blocks * W + (long) b * W + r % W), c);
+                    offsets[((r / W) * blocks + b) * W + r % W] = c;
                     long q = sb + 16 + 32L * (j / 2);
                     int shift = 4 * (j % 2);
                     for (int i = 0; i < 16; i++) {
@@ -110,16 +116,16 @@ final class Q4Strips implements PackedMatrix {
                     a = Float.float16ToFloat(w.data().get(U16, blk));
                     MemorySegment.copy(w.data(), ValueLayout.JAVA_BYTE, blk + 2, quants, 0, 16);
                 }
-                long blk = ((long) (r / W) * blocks + b) * BLOCK_BYTES;
-                out.set(F32, blk + 4L * (r % W), a);
+                int blk = (r / W) * blocks + b;
+                scales[blk * W + r % W] = a;
                 for (int p = 0; p < 8; p++) {
                     int lo = (quants[2 * p] ^ 0x88) & 0xFF;
                     int hi = (quants[2 * p + 1] ^ 0x88) & 0xFF;
-                    out.set(U16, blk + QUANTS + 2L * W * p + 2L * (r % W), (short) (lo | hi << 8));
+                    pairs[(blk * 8 + p) * W + r % W] = (short) (lo | hi << 8);
                 }
             }
         }
-        return new Q4Strips(rows, w.cols(), out, offsets, k ? ActivationFormat.Q8_K : ActivationFormat.Q8_0);
+        return new Q4Strips(rows, w.cols(), scales, pairs, offsets, k ? ActivationFormat.Q8_K : ActivationFormat.Q8_0);
     }
 
     @Override
@@ -192,33 +198,37 @@ final class Q4Strips implements PackedMatrix {
 
     /** One token through strip {@code s}: y[yOff .. yOff+W). */
     private void one(int s, byte[] q, float[] d, float[] sums, int t, float[] y, int yOff) {
-        long strip = (long) s * blocks * BLOCK_BYTES;
+        // Shift counts as vectors (vpsllvw/vpsravw, one instruction each): with a scalar count C2 moves the
+        // count into a vector register before every shift, and this loop is made of shifts (1.5x faster).
+        ShortVector by4 = ShortVector.broadcast(S, (short) 4);
+        ShortVector by8 = ShortVector.broadcast(S, (short) 8);
+        ShortVector by12 = ShortVector.broadcast(S, (short) 12);
         FloatVector lo = FloatVector.zero(F);
         FloatVector hi = FloatVector.zero(F);
         for (int b = 0; b < blocks; b++) {
-            long blk = strip + (long) b * BLOCK_BYTES;
+            int blk = s * blocks + b;
             int x = t * cols + 32 * b;
             ShortVector acc = ShortVector.zero(S);
             for (int p = 0; p < 8; p++) {
-                ShortVector v = ShortVector.fromMemorySegment(S, data, blk + QUANTS + 2L * W * p, LE);
+                ShortVector v = ShortVector.fromArray(S, quants, (blk * 8 + p) * W);
                 int c = x + 2 * p;
-                acc = acc.add(v.lanewise(VectorOperators.LSHL, 12).lanewise(VectorOperators.ASHR, 12).mul(q[c]));
-                acc = acc.add(v.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 12).mul(q[c + 16]));
-                acc = acc.add(v.lanewise(VectorOperators.LSHL, 4).lanewise(VectorOperators.ASHR, 12).mul(q[c + 1]));
-                acc = acc.add(v.lanewise(VectorOperators.ASHR, 12).mul(q[c + 17]));
+                acc = acc.add(v.lanewise(VectorOperators.LSHL, by12).lanewise(VectorOperators.ASHR, by12).mul(q[c]));
+                acc = acc.add(v.lanewise(VectorOperators.LSHL, by8).lanewise(VectorOperators.ASHR, by12).mul(q[c + 16]));
+                acc = acc.add(v.lanewise(VectorOperators.LSHL, by4).lanewise(VectorOperators.ASHR, by12).mul(q[c + 1]));
+                acc = acc.add(v.lanewise(VectorOperators.ASHR, by12).mul(q[c + 17]));
             }
             float dx = d[t * blocks + b];
-            FloatVector s0 = FloatVector.fromMemorySegment(F, data, blk, LE).mul(dx);
-            FloatVector s1 = FloatVector.fromMemorySegment(F, data, blk + 4L * HALF, LE).mul(dx);
+            FloatVector s0 = FloatVector.fromArray(F, scales, blk * W).mul(dx);
+            FloatVector s1 = FloatVector.fromArray(F, scales, blk * W + HALF).mul(dx);
             lo = ((FloatVector) acc.convertShape(VectorOperators.S2F, F, 0)).fma(s0, lo);
             hi = ((FloatVector) acc.convertShape(VectorOperators.S2F, F, 1)).fma(s1, hi);
         }
         if (offsets != null) {
-            long c = 4L * s * blocks * W;
+            int c = s * blocks * W;
             for (int b = 0; b < blocks; b++) {
                 FloatVector v = FloatVector.broadcast(F, sums[t * blocks + b]);
-                lo = FloatVector.fromMemorySegment(F, offsets, c + 4L * W * b, LE).fma(v, lo);
-                hi = FloatVector.fromMemorySegment(F, offsets, c + 4L * W * b + 4L * HALF, LE).fma(v, hi);
+                lo = FloatVector.fromArray(F, offsets, c + W * b).fma(v, lo);
+                hi = FloatVector.fromArray(F, offsets, c + W * b + HALF).fma(v, hi);
             }
         }
         lo.intoArray(y, yOff);
@@ -231,18 +241,20 @@ final class Q4Strips implements PackedMatrix {
      */
     private void unpack(int first, short[] w) {
         int stride = STRIPS * W;   // shorts per column of a block
+        ShortVector by4 = ShortVector.broadcast(S, (short) 4);   // vector shift counts, as in one()
+        ShortVector by8 = ShortVector.broadcast(S, (short) 8);
+        ShortVector by12 = ShortVector.broadcast(S, (short) 12);
         for (int i = 0; i < STRIPS; i++) {
-            long strip = (long) (first + i) * blocks * BLOCK_BYTES;
             for (int b = 0; b < blocks; b++) {
-                long blk = strip + (long) b * BLOCK_BYTES;
+                int blk = (first + i) * blocks + b;
                 int out = b * 32 * stride + i * W;
                 for (int p = 0; p < 8; p++) {
-                    ShortVector v = ShortVector.fromMemorySegment(S, data, blk + QUANTS + 2L * W * p, LE);
+                    ShortVector v = ShortVector.fromArray(S, quants, (blk * 8 + p) * W);
                     int c = 2 * p;
-                    v.lanewise(VectorOperators.LSHL, 12).lanewise(VectorOperators.ASHR, 12).intoArray(w, out + c * stride);
-                    v.lanewise(VectorOperators.LSHL, 8).lanewise(VectorOperators.ASHR, 12).intoArray(w, out + (c + 16) * stride);
-                    v.lanewise(VectorOperators.LSHL, 4).lanewise(VectorOperators.ASHR, 12).intoArray(w, out + (c + 1) * stride);
-                    v.lanewise(VectorOperators.ASHR, 12).intoArray(w, out + (c + 17) * stride);
+                    v.lanewise(VectorOperators.LSHL, by12).lanewise(VectorOperators.ASHR, by12).intoArray(w, out + c * stride);
+                    v.lanewise(VectorOperators.LSHL, by8).lanewise(VectorOperators.ASHR, by12).intoArray(w, out + (c + 16) * stride);
+                    v.lanewise(VectorOperators.LSHL, by4).lanewise(VectorOperators.ASHR, by12).intoArray(w, out + (c + 1) * stride);
+                    v.lanewise(VectorOperators.ASHR, by12).intoArray(w, out + (c + 17) * stride);
                 }
             }
         }
@@ -296,36 +308,36 @@ final class Q4Strips implements PackedMatrix {
             int y2 = yOff + 2 * yStride;
             // Strip i: its block scales, then each token's two halves y = fma(sum, d_w·d_x, y). Written out:
             // a helper taking vectors would box them wherever C2 declines to inline it.
-            long blk = (long) first * blocks * BLOCK_BYTES + (long) b * BLOCK_BYTES;
-            FloatVector lo = FloatVector.fromMemorySegment(F, data, blk, LE);
-            FloatVector hi = FloatVector.fromMemorySegment(F, data, blk + 4L * HALF, LE);
+            int blk = (first * blocks + b) * W;
+            FloatVector lo = FloatVector.fromArray(F, scales, blk);
+            FloatVector hi = FloatVector.fromArray(F, scales, blk + HALF);
             ((FloatVector) a00.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d0), FloatVector.fromArray(F, y, y0)).intoArray(y, y0);
             ((FloatVector) a00.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d0), FloatVector.fromArray(F, y, y0 + HALF)).intoArray(y, y0 + HALF);
             ((FloatVector) a01.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d1), FloatVector.fromArray(F, y, y1)).intoArray(y, y1);
             ((FloatVector) a01.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d1), FloatVector.fromArray(F, y, y1 + HALF)).intoArray(y, y1 + HALF);
             ((FloatVector) a02.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d2), FloatVector.fromArray(F, y, y2)).intoArray(y, y2);
             ((FloatVector) a02.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d2), FloatVector.fromArray(F, y, y2 + HALF)).intoArray(y, y2 + HALF);
-            blk += (long) blocks * BLOCK_BYTES;
-            lo = FloatVector.fromMemorySegment(F, data, blk, LE);
-            hi = FloatVector.fromMemorySegment(F, data, blk + 4L * HALF, LE);
+            blk += blocks * W;
+            lo = FloatVector.fromArray(F, scales, blk);
+            hi = FloatVector.fromArray(F, scales, blk + HALF);
             ((FloatVector) a10.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d0), FloatVector.fromArray(F, y, y0 + W)).intoArray(y, y0 + W);
             ((FloatVector) a10.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d0), FloatVector.fromArray(F, y, y0 + W + HALF)).intoArray(y, y0 + W + HALF);
             ((FloatVector) a11.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d1), FloatVector.fromArray(F, y, y1 + W)).intoArray(y, y1 + W);
             ((FloatVector) a11.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d1), FloatVector.fromArray(F, y, y1 + W + HALF)).intoArray(y, y1 + W + HALF);
             ((FloatVector) a12.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d2), FloatVector.fromArray(F, y, y2 + W)).intoArray(y, y2 + W);
             ((FloatVector) a12.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d2), FloatVector.fromArray(F, y, y2 + W + HALF)).intoArray(y, y2 + W + HALF);
-            blk += (long) blocks * BLOCK_BYTES;
-            lo = FloatVector.fromMemorySegment(F, data, blk, LE);
-            hi = FloatVector.fromMemorySegment(F, data, blk + 4L * HALF, LE);
+            blk += blocks * W;
+            lo = FloatVector.fromArray(F, scales, blk);
+            hi = FloatVector.fromArray(F, scales, blk + HALF);
             ((FloatVector) a20.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d0), FloatVector.fromArray(F, y, y0 + 2 * W)).intoArray(y, y0 + 2 * W);
             ((FloatVector) a20.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d0), FloatVector.fromArray(F, y, y0 + 2 * W + HALF)).intoArray(y, y0 + 2 * W + HALF);
             ((FloatVector) a21.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d1), FloatVector.fromArray(F, y, y1 + 2 * W)).intoArray(y, y1 + 2 * W);
             ((FloatVector) a21.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d1), FloatVector.fromArray(F, y, y1 + 2 * W + HALF)).intoArray(y, y1 + 2 * W + HALF);
             ((FloatVector) a22.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d2), FloatVector.fromArray(F, y, y2 + 2 * W)).intoArray(y, y2 + 2 * W);
             ((FloatVector) a22.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d2), FloatVector.fromArray(F, y, y2 + 2 * W + HALF)).intoArray(y, y2 + 2 * W + HALF);
-            blk += (long) blocks * BLOCK_BYTES;
-            lo = FloatVector.fromMemorySegment(F, data, blk, LE);
-            hi = FloatVector.fromMemorySegment(F, data, blk + 4L * HALF, LE);
+            blk += blocks * W;
+            lo = FloatVector.fromArray(F, scales, blk);
+            hi = FloatVector.fromArray(F, scales, blk + HALF);
             ((FloatVector) a30.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d0), FloatVector.fromArray(F, y, y0 + 3 * W)).intoArray(y, y0 + 3 * W);
             ((FloatVector) a30.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d0), FloatVector.fromArray(F, y, y0 + 3 * W + HALF)).intoArray(y, y0 + 3 * W + HALF);
             ((FloatVector) a31.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d1), FloatVector.fromArray(F, y, y1 + 3 * W)).intoArray(y, y1 + 3 * W);
@@ -337,9 +349,9 @@ final class Q4Strips implements PackedMatrix {
             // The Q4_K offsets, after every block's integer part, as one() adds them.
             for (int b = 0; b < blocks; b++) {
                 for (int i = 0; i < STRIPS; i++) {
-                    long c = 4L * ((long) (first + i) * blocks * W + (long) b * W);
-                    FloatVector lo = FloatVector.fromMemorySegment(F, offsets, c, LE);
-                    FloatVector hi = FloatVector.fromMemorySegment(F, offsets, c + 4L * HALF, LE);
+                    int c = ((first + i) * blocks + b) * W;
+                    FloatVector lo = FloatVector.fromArray(F, offsets, c);
+                    FloatVector hi = FloatVector.fromArray(F, offsets, c + HALF);
                     for (int j = 0; j < TOKENS; j++) {
                         FloatVector v = FloatVector.broadcast(F, sums[(t + j) * blocks + b]);
                         int o = yOff + j * yStride + i * W;

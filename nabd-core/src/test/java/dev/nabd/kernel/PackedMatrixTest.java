@@ -114,9 +114,71 @@ class PackedMatrixTest {
         }
     }
 
+    /**
+     * Q6_K on Q8_K activations, bit for bit as ggml's {@code vec_dot_q6_K_q8_K} states it and read from the
+     * file's own bit planes: per super-block the integer Σ scale·Σ (q − 32)·q_x, then
+     * {@code fma(sum, d_w·d_x, acc)}. At every batch size and on 1 and 2 threads, next to a Q4_K matrix in
+     * the same step (both take the one Q8_K quantisation of the activations).
+     */
+    @ParameterizedTest(name = "batch={0} threads={1}")
+    @MethodSource("batchesAndThreads")
+    void q6_KIsGgmlsIntegerSum(int batch, int threads) {
+        SplittableRandom r = new SplittableRandom(batch * 13L + threads);
+        int cols = 512;
+        int w = stripRows();
+        Tensor m = quantized(GgmlType.Q6_K, cols, 5 * w, r);
+        Tensor k = quantized(GgmlType.Q4_K, cols, 3 * w, r);
+        int xStride = cols + 5;
+        float[] x = gaussian(r, batch * xStride);
+        float[] y = new float[batch * m.rows()];
+        float[] yk = new float[batch * k.rows()];
+        try (ThreadTeam team = new ThreadTeam(threads)) {
+            MatMul mm = new MatMul(team, FloatOpsProvider.get(), cols, true);
+            assertThat(mm.pack(m) && mm.pack(k)).isTrue();
+            mm.apply(m, y, m.rows(), k, yk, k.rows(), x, xStride, batch);
+        }
+        Q8Activations q = new Q8Activations(FloatOpsProvider.get(), ActivationFormat.Q8_K);
+        q.quantize(x, xStride, cols, batch);
+        for (int t = 0; t < batch; t++) {
+            for (int row = 0; row < m.rows(); row++) {
+                assertThat(y[t * m.rows() + row]).as("token %d row %d", t, row).isEqualTo(q6_KReference(m, row, q, t));
+            }
+        }
+    }
+
+    /** Extremes: every value −32 against ±127 and the largest scales, where 16-bit sums of 16 would overflow. */
+    @Test
+    void largestQ6_KSumsStayExact() {
+        int cols = 256;
+        int w = stripRows();
+        // ql and qh all zero: q = 0, value −32; scales −128 and 127; d = 0.5.
+        byte[] bytes = new byte[(int) GgmlType.Q6_K.bytesFor((long) cols * w)];
+        MemorySegment data = MemorySegment.ofArray(bytes);
+        for (int row = 0; row < w; row++) {
+            for (int g = 0; g < 16; g++) {
+                bytes[210 * row + 192 + g] = (byte) (row % 2 == 0 ? 127 : -128);
+            }
+            data.set(ValueLayout.JAVA_SHORT_UNALIGNED, 210L * row + 208, Float.floatToFloat16(0.5f));
+        }
+        Tensor m = new Tensor("extreme", GgmlType.Q6_K, new long[] {cols, w}, data);
+        float[] x = new float[cols];
+        java.util.Arrays.fill(x, -3f);
+        Q8Activations q = new Q8Activations(FloatOpsProvider.get(), ActivationFormat.Q8_K);
+        q.quantize(x, cols, cols, 1);
+        assertThat(q.quant(0, 0)).isEqualTo(-127);
+        float[] y = new float[w];
+        PackedMatrix.of(m).multiply(q, y, w, 0, 1, new PackedMatrix.Workspace());
+        float dx = q.scale(0, 0);
+        assertThat(y[0]).isEqualTo((float) (16 * 127 * (-32 * -127 * 16)) * (0.5f * dx));
+        assertThat(y[1]).isEqualTo((float) (16 * -128 * (-32 * -127 * 16)) * (0.5f * dx));
+        for (int row = 0; row < w; row++) {
+            assertThat(y[row]).isEqualTo(q6_KReference(m, row, q, 0));
+        }
+    }
+
     /** Any strip range a thread may get, including ones that start inside a group. */
     @ParameterizedTest(name = "{0}")
-    @org.junit.jupiter.params.provider.EnumSource(value = GgmlType.class, names = {"Q4_0", "Q4_K"})
+    @org.junit.jupiter.params.provider.EnumSource(value = GgmlType.class, names = {"Q4_0", "Q4_K", "Q6_K"})
     void everyStripRangeGivesTheSameBits(GgmlType type) {
         SplittableRandom r = new SplittableRandom(3);
         int cols = type == GgmlType.Q4_0 ? 96 : 256;
@@ -141,7 +203,11 @@ class PackedMatrixTest {
                 for (int t = 0; t < tokens; t++) {
                     for (int row = 0; row < m.rows(); row++) {
                         float expected = row >= from * w && row < to * w
-                                ? (type == GgmlType.Q4_0 ? reference(m, row, q, t) : alone[t][row]) : 0f;
+                                ? switch (type) {
+                                    case Q4_0 -> reference(m, row, q, t);
+                                    case Q6_K -> q6_KReference(m, row, q, t);
+                                    default -> alone[t][row];
+                                } : 0f;
                         assertThat(y[t * m.rows() + row]).as("strips %d..%d token %d row %d", from, to, t, row)
                                 .isEqualTo(expected);
                     }
@@ -174,13 +240,15 @@ class PackedMatrixTest {
     }
 
     @Test
-    void onlyWholeStripsOfQ4_0AndQ4_KArePacked() {
+    void onlyWholeStripsOfQ4_0Q4_KAndQ6_KArePacked() {
         SplittableRandom r = new SplittableRandom(5);
         int w = stripRows();
         assertThat(PackedMatrix.of(q4(64, w + 1, r))).isNull();
         Tensor f16 = new Tensor("f16", GgmlType.F16, new long[] {64, w}, MemorySegment.ofArray(new byte[64 * w * 2]));
         assertThat(PackedMatrix.of(f16)).isNull();
-        assertThat(PackedMatrix.of(quantized(GgmlType.Q6_K, 256, w, r))).isNull();
+        assertThat(PackedMatrix.of(quantized(GgmlType.Q6_K, 256, w + 1, r))).isNull();
+        assertThat(PackedMatrix.of(quantized(GgmlType.Q5_0, 256, w, r))).isNull();
+        assertThat(PackedMatrix.of(quantized(GgmlType.Q6_K, 256, w, r)).activations()).isEqualTo(ActivationFormat.Q8_K);
         assertThat(PackedMatrix.of(quantized(GgmlType.Q4_K, 256, w, r)).activations()).isEqualTo(ActivationFormat.Q8_K);
         assertThat(PackedMatrix.of(q4(64, w, r)).activations()).isEqualTo(ActivationFormat.Q8_0);
         try (ThreadTeam team = new ThreadTeam(1)) {
@@ -211,6 +279,41 @@ class PackedMatrixTest {
                 sum += ((packed >> 4) - 8) * q.quant(token, 32 * b + j + 16);
             }
             acc = Math.fma((float) sum, dw * q.scale(token, b), acc);
+        }
+        return acc;
+    }
+
+    /**
+     * Σ over super-blocks of fma(Σ_g scale_g·Σ (q − 32)·q_x, d_w·d_x, acc), the 6-bit q read from the Q6_K
+     * bit planes: in half n, byte l of ql (and l+32) and byte l of qh hold values 128n + l, +32, +64, +96.
+     */
+    private static float q6_KReference(Tensor m, int row, Q8Activations q, int token) {
+        MemorySegment data = m.data();
+        float acc = 0;
+        for (int b = 0; b < m.cols() / 256; b++) {
+            long blk = row * m.rowBytes() + 210L * b;
+            int[] six = new int[256];
+            for (int n = 0; n < 2; n++) {
+                for (int l = 0; l < 32; l++) {
+                    int lo = data.get(ValueLayout.JAVA_BYTE, blk + 64 * n + l) & 0xFF;
+                    int hi = data.get(ValueLayout.JAVA_BYTE, blk + 64 * n + l + 32) & 0xFF;
+                    int h = data.get(ValueLayout.JAVA_BYTE, blk + 128 + 32 * n + l) & 0xFF;
+                    six[128 * n + l] = (lo & 15) | (h & 3) << 4;
+                    six[128 * n + l + 32] = (hi & 15) | (h >> 2 & 3) << 4;
+                    six[128 * n + l + 64] = (lo >> 4) | (h >> 4 & 3) << 4;
+                    six[128 * n + l + 96] = (hi >> 4) | (h >> 6 & 3) << 4;
+                }
+            }
+            int sum = 0;
+            for (int g = 0; g < 16; g++) {
+                int part = 0;
+                for (int i = 16 * g; i < 16 * g + 16; i++) {
+                    part += (six[i] - 32) * q.quant(token, 256 * b + i);
+                }
+                sum += data.get(ValueLayout.JAVA_BYTE, blk + 192 + g) * part;
+            }
+            float dw = Float.float16ToFloat(data.get(ValueLayout.JAVA_SHORT_UNALIGNED, blk + 208));
+            acc = Math.fma((float) sum, dw * q.scale(token, 8 * b), acc);
         }
         return acc;
     }

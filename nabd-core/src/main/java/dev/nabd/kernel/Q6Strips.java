@@ -1,0 +1,311 @@
+package dev.nabd.kernel;
+
+import dev.nabd.tensor.GgmlType;
+import dev.nabd.tensor.Tensor;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * A Q6_K matrix repacked into strips of W rows (W = the 16-bit lane count: 32 with AVX-512, 16 with
+ * AVX2) for integer products with Q8_K {@link Q8Activations}, as llama.cpp multiplies them. Loaded only
+ * through {@link PackedMatrix#of}.
+ *
+ * <p>Layout: Java arrays (int indices let C2 hoist the range checks that long offsets into a memory
+ * segment keep in the loop), strip after strip, and in a strip super-block after super-block of 256
+ * columns:
+ * <pre>
+ *   d: W floats              d of each row's super-block
+ *   data: 16 × W bytes       sub-block g: lane r = row r's signed 8-bit scale of columns 16g .. 16g+15
+ *         256 × W bytes      column c: lane r = row r's q − 32, in [−32, 31]
+ * </pre>
+ * One byte per 6-bit value costs 22% more memory than the file's bit planes, but a column of the strip
+ * becomes one load widened to 16-bit lanes, where the planes would need five shifts and masks per value.
+ *
+ * <p>Arithmetic, per row and super-block, exactly as ggml's {@code vec_dot_q6_K_q8_K}: the integer
+ * {@code Σ_g scale_g · Σ_{c in g} (q_c − 32)·x_c}, then {@code y = fma(sum, d_w·d_x, y)} super-block after
+ * super-block. The 16-bit lanes hold a sub-block's sum in two halves of eight columns
+ * (|8·32·127| = 32512 fits; sixteen would not), which are widened to 32 bits before they meet the scale
+ * (the whole sum is at most 16·128·65024 &lt; 2^31).
+ *
+ * <p>A batch of three tokens or more runs two strips by three tokens at a time ({@link #tile}), with the
+ * same integer sums and the same float operations per output as a token alone ({@link #one}): a token's
+ * result is the same bits alone or batched.
+ */
+final class Q6Strips implements PackedMatrix {
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, F.vectorShape());
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+    /** Rows per strip: one row per 16-bit lane. */
+    private static final int W = S.length();
+    private static final int HALF = W / 2;
+    /** A column of the strip, W bytes, to be widened to the W lanes of S. */
+    private static final VectorSpecies<Byte> COLUMN = VectorSpecies.of(byte.class, VectorShape.forBitSize(8 * W));
+    /** Half a column, to be widened to the HALF lanes of I. */
+    private static final VectorSpecies<Byte> HALF_COLUMN = VectorSpecies.of(byte.class, VectorShape.forBitSize(8 * HALF));
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
+    private static final int SUPER = 256;
+    private static final int QUANTS = 16 * W;   // offset of the quants in a super-block, after the scales
+    private static final int SUPER_BYTES = QUANTS + SUPER * W;
+
+    private final int rows;
+    private final int cols;
+    private final int supers;
+    /** Scales and quants, strip after strip, super-block after super-block. */
+    private final byte[] data;
+    /** d, W floats per super-block, strip after strip. */
+    private final float[] d;
+
+    private Q6Strips(int rows, int cols, byte[] data, float[] d) {
+        this.rows = rows;
+        this.cols = cols;
+        this.supers = cols / SUPER;
+        this.data = data;
+        this.d = d;
+    }
+
+    /** The packed copy of a Q6_K matrix, or null when its rows are not whole strips or it outgrows an array. */
+    static PackedMatrix of(Tensor w) {
+        long size = (long) w.rows() / W * (w.cols() / SUPER) * SUPER_BYTES;
+        if (w.type() != GgmlType.Q6_K || w.rows() % W != 0 || W < 8 || size > Integer.MAX_VALUE - 64) {
+            return null;
+        }
+        int rows = w.rows();
+        int supers = w.cols() / SUPER;
+        byte[] out = new byte[(int) size];
+        float[] scales = new float[rows * supers];
+        MemorySegment in = w.data();
+        for (int r = 0; r < rows; r++) {
+            for (int b = 0; b < supers; b++) {
+                // The file's super-block: ql[128] low nibbles, qh[64] 2-bit high parts, int8 scales[16], fp16 d.
+                // In half n, byte l of ql (and l+32) with byte l of qh give values 128n + l, +32, +64, +96.
+                long src = r * w.rowBytes() + 210L * b;
+                int block = (r / W) * supers + b;
+                int dst = block * SUPER_BYTES + r % W;   // this row's lane in each column
+                scales[block * W + r % W] = Float.float16ToFloat(in.get(U16, src + 208));
+                for (int g = 0; g < 16; g++) {
+                    out[dst + W * g] = in.get(ValueLayout.JAVA_BYTE, src + 192 + g);
+                }
+                for (int n = 0; n < 2; n++) {
+                    long ql = src + 64L * n;
+                    long qh = src + 128 + 32L * n;
+                    for (int l = 0; l < 32; l++) {
+                        int lo = in.get(ValueLayout.JAVA_BYTE, ql + l) & 0xFF;
+                        int hi = in.get(ValueLayout.JAVA_BYTE, ql + l + 32) & 0xFF;
+                        int h = in.get(ValueLayout.JAVA_BYTE, qh + l) & 0xFF;
+                        int c = 128 * n + l;
+                        put(out, dst, c, (lo & 0xF | (h & 3) << 4) - 32);
+                        put(out, dst, c + 32, (hi & 0xF | (h >> 2 & 3) << 4) - 32);
+                        put(out, dst, c + 64, (lo >> 4 | (h >> 4 & 3) << 4) - 32);
+                        put(out, dst, c + 96, (hi >> 4 | (h >> 6 & 3) << 4) - 32);
+                    }
+                }
+            }
+        }
+        return new Q6Strips(rows, w.cols(), out, scales);
+    }
+
+    private static void put(byte[] out, int dst, int column, int value) {
+        out[dst + QUANTS + W * column] = (byte) value;
+    }
+
+    @Override
+    public ActivationFormat activations() {
+        return ActivationFormat.Q8_K;
+    }
+
+    @Override
+    public int rows() {
+        return rows;
+    }
+
+    @Override
+    public int cols() {
+        return cols;
+    }
+
+    @Override
+    public int strip() {
+        return W;
+    }
+
+    @Override
+    public void multiply(Q8Activations x, float[] y, int yStride, int stripFrom, int stripTo, Workspace ws) {
+        if (x.cols() != cols) {
+            throw new IllegalArgumentException("activations of " + x.cols() + " values for rows of " + cols);
+        }
+        if (x.format() != ActivationFormat.Q8_K) {
+            throw new IllegalArgumentException("Q8_K activations needed, not " + x.format());
+        }
+        byte[] q = x.quants();
+        float[] d = x.scales();
+        int tokens = x.rows();
+        if (tokens < TOKENS || stripTo - stripFrom < STRIPS) {
+            for (int s = stripFrom; s < stripTo; s++) {
+                for (int t = 0; t < tokens; t++) {
+                    one(s, q, d, t, y, t * yStride + s * W);
+                }
+            }
+            return;
+        }
+        // Pairs of strips, and tokens three at a time; a range that is not whole pairs or triples ends with
+        // one that overlaps the one before it, recomputing some outputs to the same bits.
+        for (int s = stripFrom; s < stripTo; s += STRIPS) {
+            int first = Math.min(s, stripTo - STRIPS);
+            for (int t = 0; t < tokens; t += TOKENS) {
+                int from = Math.min(t, tokens - TOKENS);
+                tile(first, q, d, from, y, from * yStride + first * W, yStride);
+            }
+        }
+    }
+
+    /** Strips per pass of the batch kernel. */
+    private static final int STRIPS = 2;
+    /** Tokens per pass of the batch kernel. */
+    private static final int TOKENS = 3;
+
+    /**
+     * One token through strip {@code s}: y[yOff .. yOff+W). Per sub-block, columns 0-7 and 8-15 sum in
+     * two 16-bit accumulators; the pair is widened into the 32-bit super-block sum with the scales (lanes
+     * 0 .. HALF in {@code lo} vectors, HALF .. W in {@code hi} ones). Vectors stay in local variables of
+     * this one method: passed to a helper C2 does not inline, they would be boxed on the heap.
+     */
+    private void one(int s, byte[] q, float[] d, int t, float[] y, int yOff) {
+        FloatVector lo = FloatVector.zero(F);
+        FloatVector hi = FloatVector.zero(F);
+        for (int b = 0; b < supers; b++) {
+            int block = s * supers + b;
+            int blk = block * SUPER_BYTES;
+            int x = t * cols + SUPER * b;
+            IntVector sumLo = IntVector.zero(I);
+            IntVector sumHi = IntVector.zero(I);
+            for (int g = 0; g < 16; g++) {
+                int col = blk + QUANTS + 16 * W * g;
+                int c = x + 16 * g;
+                ShortVector first = ShortVector.zero(S);
+                ShortVector second = ShortVector.zero(S);
+                for (int k = 0; k < 8; k++) {
+                    first = first.add(column(col + W * k).mul(q[c + k]));
+                    second = second.add(column(col + W * (k + 8)).mul(q[c + k + 8]));
+                }
+                int sc = blk + W * g;
+                IntVector scLo = (IntVector) ByteVector.fromArray(HALF_COLUMN, data, sc).convertShape(VectorOperators.B2I, I, 0);
+                IntVector scHi = (IntVector) ByteVector.fromArray(HALF_COLUMN, data, sc + HALF).convertShape(VectorOperators.B2I, I, 0);
+                IntVector pairLo = ((IntVector) first.convertShape(VectorOperators.S2I, I, 0)).add((IntVector) second.convertShape(VectorOperators.S2I, I, 0));
+                IntVector pairHi = ((IntVector) first.convertShape(VectorOperators.S2I, I, 1)).add((IntVector) second.convertShape(VectorOperators.S2I, I, 1));
+                sumLo = pairLo.mul(scLo).add(sumLo);
+                sumHi = pairHi.mul(scHi).add(sumHi);
+            }
+            float dx = d[t * (cols / Q8Activations.BLOCK) + 8 * b];
+            FloatVector dLo = FloatVector.fromArray(F, this.d, block * W).mul(dx);
+            FloatVector dHi = FloatVector.fromArray(F, this.d, block * W + HALF).mul(dx);
+            lo = ((FloatVector) sumLo.convertShape(VectorOperators.I2F, F, 0)).fma(dLo, lo);
+            hi = ((FloatVector) sumHi.convertShape(VectorOperators.I2F, F, 0)).fma(dHi, hi);
+        }
+        lo.intoArray(y, yOff);
+        hi.intoArray(y, yOff + HALF);
+    }
+
+    /**
+     * Tokens t .. t+2 through strips first and first+1; token t+j's results go to y[yOff + j·yStride ..].
+     * Each column loaded serves three tokens and each activation broadcast two strips. The six 16-bit sums
+     * cover eight columns (half a sub-block), then meet the scale in 32 bits: sc·(a + b) = sc·a + sc·b in
+     * exact integers, so the super-block sums are those of {@link #one}, and so are the results. 6 short,
+     * 12 int and 4 scale vectors, 2 columns and a broadcast: 25 of the 32 AVX-512 registers. The float
+     * results accumulate in y itself, once per super-block.
+     */
+    private void tile(int first, byte[] q, float[] d, int t, float[] y, int yOff, int yStride) {
+        for (int j = 0; j < TOKENS; j++) {
+            java.util.Arrays.fill(y, yOff + j * yStride, yOff + j * yStride + STRIPS * W, 0f);
+        }
+        int next = supers * SUPER_BYTES;   // from a strip's super-block to the next strip's
+        int blocks = cols / Q8Activations.BLOCK;
+        for (int b = 0; b < supers; b++) {
+            int block = first * supers + b;
+            int blk = block * SUPER_BYTES;
+            int x0 = t * cols + SUPER * b;
+            int x1 = x0 + cols;
+            int x2 = x1 + cols;
+            // sStT: strip S, token T, lanes 0 .. HALF (L) or HALF .. W (H).
+            IntVector s0t0L = IntVector.zero(I), s0t0H = IntVector.zero(I), s0t1L = IntVector.zero(I);
+            IntVector s0t1H = IntVector.zero(I), s0t2L = IntVector.zero(I), s0t2H = IntVector.zero(I);
+            IntVector s1t0L = IntVector.zero(I), s1t0H = IntVector.zero(I), s1t1L = IntVector.zero(I);
+            IntVector s1t1H = IntVector.zero(I), s1t2L = IntVector.zero(I), s1t2H = IntVector.zero(I);
+            for (int g = 0; g < 16; g++) {
+                int sc = blk + W * g;
+                IntVector sc0L = (IntVector) ByteVector.fromArray(HALF_COLUMN, data, sc).convertShape(VectorOperators.B2I, I, 0);
+                IntVector sc0H = (IntVector) ByteVector.fromArray(HALF_COLUMN, data, sc + HALF).convertShape(VectorOperators.B2I, I, 0);
+                IntVector sc1L = (IntVector) ByteVector.fromArray(HALF_COLUMN, data, sc + next).convertShape(VectorOperators.B2I, I, 0);
+                IntVector sc1H = (IntVector) ByteVector.fromArray(HALF_COLUMN, data, sc + next + HALF).convertShape(VectorOperators.B2I, I, 0);
+                for (int h = 0; h < 16; h += 8) {
+                    ShortVector a00 = ShortVector.zero(S), a01 = ShortVector.zero(S), a02 = ShortVector.zero(S);
+                    ShortVector a10 = ShortVector.zero(S), a11 = ShortVector.zero(S), a12 = ShortVector.zero(S);
+                    for (int k = 16 * g + h; k < 16 * g + h + 8; k++) {
+                        int col = blk + QUANTS + W * k;
+                        ShortVector v0 = column(col);
+                        ShortVector v1 = column(col + next);
+                        ShortVector x = ShortVector.broadcast(S, q[x0 + k]);
+                        a00 = a00.add(v0.mul(x));
+                        a10 = a10.add(v1.mul(x));
+                        x = ShortVector.broadcast(S, q[x1 + k]);
+                        a01 = a01.add(v0.mul(x));
+                        a11 = a11.add(v1.mul(x));
+                        x = ShortVector.broadcast(S, q[x2 + k]);
+                        a02 = a02.add(v0.mul(x));
+                        a12 = a12.add(v1.mul(x));
+                    }
+                    s0t0L = ((IntVector) a00.convertShape(VectorOperators.S2I, I, 0)).mul(sc0L).add(s0t0L);
+                    s0t0H = ((IntVector) a00.convertShape(VectorOperators.S2I, I, 1)).mul(sc0H).add(s0t0H);
+                    s0t1L = ((IntVector) a01.convertShape(VectorOperators.S2I, I, 0)).mul(sc0L).add(s0t1L);
+                    s0t1H = ((IntVector) a01.convertShape(VectorOperators.S2I, I, 1)).mul(sc0H).add(s0t1H);
+                    s0t2L = ((IntVector) a02.convertShape(VectorOperators.S2I, I, 0)).mul(sc0L).add(s0t2L);
+                    s0t2H = ((IntVector) a02.convertShape(VectorOperators.S2I, I, 1)).mul(sc0H).add(s0t2H);
+                    s1t0L = ((IntVector) a10.convertShape(VectorOperators.S2I, I, 0)).mul(sc1L).add(s1t0L);
+                    s1t0H = ((IntVector) a10.convertShape(VectorOperators.S2I, I, 1)).mul(sc1H).add(s1t0H);
+                    s1t1L = ((IntVector) a11.convertShape(VectorOperators.S2I, I, 0)).mul(sc1L).add(s1t1L);
+                    s1t1H = ((IntVector) a11.convertShape(VectorOperators.S2I, I, 1)).mul(sc1H).add(s1t1H);
+                    s1t2L = ((IntVector) a12.convertShape(VectorOperators.S2I, I, 0)).mul(sc1L).add(s1t2L);
+                    s1t2H = ((IntVector) a12.convertShape(VectorOperators.S2I, I, 1)).mul(sc1H).add(s1t2H);
+                }
+            }
+            // y = fma(sum, d_w·d_x, y) per strip half and token, as one() does. Written out: a helper taking
+            // vectors would box them wherever C2 declines to inline it.
+            float d0 = d[t * blocks + 8 * b];
+            float d1 = d[(t + 1) * blocks + 8 * b];
+            float d2 = d[(t + 2) * blocks + 8 * b];
+            int y0 = yOff;
+            int y1 = yOff + yStride;
+            int y2 = yOff + 2 * yStride;
+            FloatVector lo = FloatVector.fromArray(F, this.d, block * W);
+            FloatVector hi = FloatVector.fromArray(F, this.d, block * W + HALF);
+            ((FloatVector) s0t0L.convertShape(VectorOperators.I2F, F, 0)).fma(lo.mul(d0), FloatVector.fromArray(F, y, y0)).intoArray(y, y0);
+            ((FloatVector) s0t0H.convertShape(VectorOperators.I2F, F, 0)).fma(hi.mul(d0), FloatVector.fromArray(F, y, y0 + HALF)).intoArray(y, y0 + HALF);
+            ((FloatVector) s0t1L.convertShape(VectorOperators.I2F, F, 0)).fma(lo.mul(d1), FloatVector.fromArray(F, y, y1)).intoArray(y, y1);
+            ((FloatVector) s0t1H.convertShape(VectorOperators.I2F, F, 0)).fma(hi.mul(d1), FloatVector.fromArray(F, y, y1 + HALF)).intoArray(y, y1 + HALF);
+            ((FloatVector) s0t2L.convertShape(VectorOperators.I2F, F, 0)).fma(lo.mul(d2), FloatVector.fromArray(F, y, y2)).intoArray(y, y2);
+            ((FloatVector) s0t2H.convertShape(VectorOperators.I2F, F, 0)).fma(hi.mul(d2), FloatVector.fromArray(F, y, y2 + HALF)).intoArray(y, y2 + HALF);
+            lo = FloatVector.fromArray(F, this.d, (block + supers) * W);
+            hi = FloatVector.fromArray(F, this.d, (block + supers) * W + HALF);
+            ((FloatVector) s1t0L.convertShape(VectorOperators.I2F, F, 0)).fma(lo.mul(d0), FloatVector.fromArray(F, y, y0 + W)).intoArray(y, y0 + W);
+            ((FloatVector) s1t0H.convertShape(VectorOperators.I2F, F, 0)).fma(hi.mul(d0), FloatVector.fromArray(F, y, y0 + W + HALF)).intoArray(y, y0 + W + HALF);
+            ((FloatVector) s1t1L.convertShape(VectorOperators.I2F, F, 0)).fma(lo.mul(d1), FloatVector.fromArray(F, y, y1 + W)).intoArray(y, y1 + W);
+            ((FloatVector) s1t1H.convertShape(VectorOperators.I2F, F, 0)).fma(hi.mul(d1), FloatVector.fromArray(F, y, y1 + W + HALF)).intoArray(y, y1 + W + HALF);
+            ((FloatVector) s1t2L.convertShape(VectorOperators.I2F, F, 0)).fma(lo.mul(d2), FloatVector.fromArray(F, y, y2 + W)).intoArray(y, y2 + W);
+            ((FloatVector) s1t2H.convertShape(VectorOperators.I2F, F, 0)).fma(hi.mul(d2), FloatVector.fromArray(F, y, y2 + W + HALF)).intoArray(y, y2 + W + HALF);
+        }
+    }
+
+    /** The W values of a column, widened to 16-bit lanes. */
+    private ShortVector column(int off) {
+        return (ShortVector) ByteVector.fromArray(COLUMN, data, off).convertShape(VectorOperators.B2S, S, 0);
+    }
+}
