@@ -23,20 +23,24 @@ import java.nio.ByteOrder;
  * segment keep in the loop), strip after strip, and in a strip super-block after super-block of 256
  * columns:
  * <pre>
- *   d: W floats              d of each row's super-block
- *   data: 16 × W bytes       sub-block g: lane r = row r's signed 8-bit scale of columns 16g .. 16g+15
- *         256 × W bytes      column c: lane r = row r's q − 32, in [−32, 31]
+ *   d:      W floats          d of each row's super-block
+ *   scales: 16 × W bytes      sub-block g: lane r = row r's signed 8-bit scale of columns 16g .. 16g+15
+ *   quants: 128 × W shorts    pair 8g+k: lane r = row r's q − 32 of column 16g+k in the low byte and of
+ *                             column 16g+k+8 in the high byte, each in [−32, 31]
  * </pre>
- * One byte per 6-bit value costs 22% more memory than the file's bit planes, but a column of the strip
- * becomes one load widened to 16-bit lanes, where the planes would need five shifts and masks per value.
+ * A byte per 6-bit value costs 22% more memory than the file's bit planes, but the values come out with
+ * three shifts per pair (left 8 then arithmetic right 8; arithmetic right 8), where the planes need five
+ * shifts and masks per value. (Bytes widened by load, one column per vector, ran at half the speed: the
+ * widening is a lane-crossing instruction.)
  *
  * <p>Arithmetic, per row and super-block, exactly as ggml's {@code vec_dot_q6_K_q8_K}: the integer
  * {@code Σ_g scale_g · Σ_{c in g} (q_c − 32)·x_c}, then {@code y = fma(sum, d_w·d_x, y)} super-block after
- * super-block. The 16-bit lanes hold a sub-block's sum in two halves of eight columns
- * (|8·32·127| = 32512 fits; sixteen would not), which are widened to 32 bits before they meet the scale
+ * super-block. The 16-bit lanes hold a sub-block's sum in two halves of eight columns, the
+ * low and the high bytes of its pairs (|8·32·127| = 32512 fits; sixteen would not), which are widened to 32 bits before they meet the scale
  * (the whole sum is at most 16·128·65024 &lt; 2^31).
  *
- * <p>A batch of three tokens or more runs two strips by three tokens at a time ({@link #tile}), with the
+ * <p>A batch of three tokens or more unpacks two strips at a time to 16-bit values and runs them by three
+ * tokens at a time ({@link #tile}), with the
  * same integer sums and the same float operations per output as a token alone ({@link #one}): a token's
  * result is the same bits alone or batched.
  */
@@ -47,42 +51,44 @@ final class Q6Strips implements PackedMatrix {
     /** Rows per strip: one row per 16-bit lane. */
     private static final int W = S.length();
     private static final int HALF = W / 2;
-    /** A column of the strip, W bytes, to be widened to the W lanes of S. */
-    private static final VectorSpecies<Byte> COLUMN = VectorSpecies.of(byte.class, VectorShape.forBitSize(8 * W));
     /** Half a column, to be widened to the HALF lanes of I. */
     private static final VectorSpecies<Byte> HALF_COLUMN = VectorSpecies.of(byte.class, VectorShape.forBitSize(8 * HALF));
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
     private static final int SUPER = 256;
-    private static final int QUANTS = 16 * W;   // offset of the quants in a super-block, after the scales
-    private static final int SUPER_BYTES = QUANTS + SUPER * W;
+    /** Shorts per super-block of a strip: 128 pairs of columns. */
+    private static final int SUPER_SHORTS = SUPER / 2 * W;
 
     private final int rows;
     private final int cols;
     private final int supers;
-    /** Scales and quants, strip after strip, super-block after super-block. */
-    private final byte[] data;
+    /** The quants in pairs: 128 × W shorts per super-block, strip after strip. */
+    private final short[] quants;
+    /** The scales: 16 × W bytes per super-block, strip after strip. */
+    private final byte[] scales;
     /** d, W floats per super-block, strip after strip. */
     private final float[] d;
 
-    private Q6Strips(int rows, int cols, byte[] data, float[] d) {
+    private Q6Strips(int rows, int cols, short[] quants, byte[] scales, float[] d) {
         this.rows = rows;
         this.cols = cols;
         this.supers = cols / SUPER;
-        this.data = data;
+        this.quants = quants;
+        this.scales = scales;
         this.d = d;
     }
 
     /** The packed copy of a Q6_K matrix, or null when its rows are not whole strips or it outgrows an array. */
     static PackedMatrix of(Tensor w) {
-        long size = (long) w.rows() / W * (w.cols() / SUPER) * SUPER_BYTES;
+        long size = (long) w.rows() / W * (w.cols() / SUPER) * SUPER_SHORTS;
         if (w.type() != GgmlType.Q6_K || w.rows() % W != 0 || W < 8 || size > Integer.MAX_VALUE - 64) {
             return null;
         }
         int rows = w.rows();
         int supers = w.cols() / SUPER;
-        byte[] out = new byte[(int) size];
-        float[] scales = new float[rows * supers];
+        short[] pairs = new short[(int) size];
+        byte[] scales = new byte[rows * supers * 16];
+        float[] ds = new float[rows * supers];
         MemorySegment in = w.data();
         for (int r = 0; r < rows; r++) {
             for (int b = 0; b < supers; b++) {
@@ -90,11 +96,12 @@ final class Q6Strips implements PackedMatrix {
                 // In half n, byte l of ql (and l+32) with byte l of qh give values 128n + l, +32, +64, +96.
                 long src = r * w.rowBytes() + 210L * b;
                 int block = (r / W) * supers + b;
-                int dst = block * SUPER_BYTES + r % W;   // this row's lane in each column
-                scales[block * W + r % W] = Float.float16ToFloat(in.get(U16, src + 208));
+                int lane = r % W;
+                ds[block * W + lane] = Float.float16ToFloat(in.get(U16, src + 208));
                 for (int g = 0; g < 16; g++) {
-                    out[dst + W * g] = in.get(ValueLayout.JAVA_BYTE, src + 192 + g);
+                    scales[(block * 16 + g) * W + lane] = in.get(ValueLayout.JAVA_BYTE, src + 192 + g);
                 }
+                int[] q = new int[SUPER];
                 for (int n = 0; n < 2; n++) {
                     long ql = src + 64L * n;
                     long qh = src + 128 + 32L * n;
@@ -103,19 +110,22 @@ final class Q6Strips implements PackedMatrix {
                         int hi = in.get(ValueLayout.JAVA_BYTE, ql + l + 32) & 0xFF;
                         int h = in.get(ValueLayout.JAVA_BYTE, qh + l) & 0xFF;
                         int c = 128 * n + l;
-                        put(out, dst, c, (lo & 0xF | (h & 3) << 4) - 32);
-                        put(out, dst, c + 32, (hi & 0xF | (h >> 2 & 3) << 4) - 32);
-                        put(out, dst, c + 64, (lo >> 4 | (h >> 4 & 3) << 4) - 32);
-                        put(out, dst, c + 96, (hi >> 4 | (h >> 6 & 3) << 4) - 32);
+                        q[c] = (lo & 0xF | (h & 3) << 4) - 32;
+                        q[c + 32] = (hi & 0xF | (h >> 2 & 3) << 4) - 32;
+                        q[c + 64] = (lo >> 4 | (h >> 4 & 3) << 4) - 32;
+                        q[c + 96] = (hi >> 4 | (h >> 6 & 3) << 4) - 32;
+                    }
+                }
+                for (int g = 0; g < 16; g++) {
+                    for (int k = 0; k < 8; k++) {
+                        int low = q[16 * g + k] & 0xFF;
+                        int high = q[16 * g + k + 8] & 0xFF;
+                        pairs[(block * 128 + 8 * g + k) * W + lane] = (short) (low | high << 8);
                     }
                 }
             }
         }
-        return new Q6Strips(rows, w.cols(), out, scales);
-    }
-
-    private static void put(byte[] out, int dst, int column, int value) {
-        out[dst + QUANTS + W * column] = (byte) value;
+        return new Q6Strips(rows, w.cols(), pairs, scales, ds);
     }
 
     @Override
@@ -159,11 +169,13 @@ final class Q6Strips implements PackedMatrix {
         }
         // Pairs of strips, and tokens three at a time; a range that is not whole pairs or triples ends with
         // one that overlaps the one before it, recomputing some outputs to the same bits.
+        short[] w = ws.shorts(cols * STRIPS * W);
         for (int s = stripFrom; s < stripTo; s += STRIPS) {
             int first = Math.min(s, stripTo - STRIPS);
+            unpack(first, w);
             for (int t = 0; t < tokens; t += TOKENS) {
                 int from = Math.min(t, tokens - TOKENS);
-                tile(first, q, d, from, y, from * yStride + first * W, yStride);
+                tile(first, w, q, d, from, y, from * yStride + first * W, yStride);
             }
         }
     }
@@ -180,26 +192,27 @@ final class Q6Strips implements PackedMatrix {
      * this one method: passed to a helper C2 does not inline, they would be boxed on the heap.
      */
     private void one(int s, byte[] q, float[] d, int t, float[] y, int yOff) {
+        ShortVector by8 = ShortVector.broadcast(S, (short) 8);   // a vector shift count: see Q4Strips.one
         FloatVector lo = FloatVector.zero(F);
         FloatVector hi = FloatVector.zero(F);
         for (int b = 0; b < supers; b++) {
             int block = s * supers + b;
-            int blk = block * SUPER_BYTES;
             int x = t * cols + SUPER * b;
             IntVector sumLo = IntVector.zero(I);
             IntVector sumHi = IntVector.zero(I);
             for (int g = 0; g < 16; g++) {
-                int col = blk + QUANTS + 16 * W * g;
+                int pair = (block * 128 + 8 * g) * W;
                 int c = x + 16 * g;
                 ShortVector first = ShortVector.zero(S);
                 ShortVector second = ShortVector.zero(S);
                 for (int k = 0; k < 8; k++) {
-                    first = first.add(column(col + W * k).mul(q[c + k]));
-                    second = second.add(column(col + W * (k + 8)).mul(q[c + k + 8]));
+                    ShortVector v = ShortVector.fromArray(S, quants, pair + W * k);
+                    first = first.add(v.lanewise(VectorOperators.LSHL, by8).lanewise(VectorOperators.ASHR, by8).mul(q[c + k]));
+                    second = second.add(v.lanewise(VectorOperators.ASHR, by8).mul(q[c + k + 8]));
                 }
-                int sc = blk + W * g;
-                IntVector scLo = (IntVector) ByteVector.fromArray(HALF_COLUMN, data, sc).convertShape(VectorOperators.B2I, I, 0);
-                IntVector scHi = (IntVector) ByteVector.fromArray(HALF_COLUMN, data, sc + HALF).convertShape(VectorOperators.B2I, I, 0);
+                int sc = (block * 16 + g) * W;
+                IntVector scLo = (IntVector) ByteVector.fromArray(HALF_COLUMN, scales, sc).convertShape(VectorOperators.B2I, I, 0);
+                IntVector scHi = (IntVector) ByteVector.fromArray(HALF_COLUMN, scales, sc + HALF).convertShape(VectorOperators.B2I, I, 0);
                 IntVector pairLo = ((IntVector) first.convertShape(VectorOperators.S2I, I, 0)).add((IntVector) second.convertShape(VectorOperators.S2I, I, 0));
                 IntVector pairHi = ((IntVector) first.convertShape(VectorOperators.S2I, I, 1)).add((IntVector) second.convertShape(VectorOperators.S2I, I, 1));
                 sumLo = pairLo.mul(scLo).add(sumLo);
@@ -216,22 +229,43 @@ final class Q6Strips implements PackedMatrix {
     }
 
     /**
-     * Tokens t .. t+2 through strips first and first+1; token t+j's results go to y[yOff + j·yStride ..].
-     * Each column loaded serves three tokens and each activation broadcast two strips. The six 16-bit sums
+     * Strips first and first+1 as 16-bit values in {@code w}: column c of both, side by side, at
+     * c·STRIPS·W, so the tile loads its weights in order and without shifts.
+     */
+    private void unpack(int first, short[] w) {
+        ShortVector by8 = ShortVector.broadcast(S, (short) 8);   // a vector shift count: see Q4Strips.one
+        for (int i = 0; i < STRIPS; i++) {
+            for (int b = 0; b < supers; b++) {
+                int block = (first + i) * supers + b;
+                for (int g = 0; g < 16; g++) {
+                    for (int k = 0; k < 8; k++) {
+                        ShortVector v = ShortVector.fromArray(S, quants, (block * 128 + 8 * g + k) * W);
+                        int c = SUPER * b + 16 * g + k;
+                        v.lanewise(VectorOperators.LSHL, by8).lanewise(VectorOperators.ASHR, by8).intoArray(w, (c * STRIPS + i) * W);
+                        v.lanewise(VectorOperators.ASHR, by8).intoArray(w, ((c + 8) * STRIPS + i) * W);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Tokens t .. t+2 through strips first and first+1 (unpacked in {@code w}); token t+j's results go
+     * to y[yOff + j·yStride ..]. Each column loaded serves three tokens and each activation broadcast two strips. The six 16-bit sums
      * cover eight columns (half a sub-block), then meet the scale in 32 bits: sc·(a + b) = sc·a + sc·b in
      * exact integers, so the super-block sums are those of {@link #one}, and so are the results. 6 short,
-     * 12 int and 4 scale vectors, 2 columns and a broadcast: 25 of the 32 AVX-512 registers. The float
-     * results accumulate in y itself, once per super-block.
+     * 12 int and 4 scale vectors, 2 columns and a broadcast: 25 of the 32 AVX-512 registers (C2 still
+     * spills a few int sums; measured 25-30 Gweights/s at 16 tokens, on par with the float tile it
+     * replaces, against 38-50 for Q4 strips). The float results accumulate in y itself, once per super-block.
      */
-    private void tile(int first, byte[] q, float[] d, int t, float[] y, int yOff, int yStride) {
+    private void tile(int first, short[] w, byte[] q, float[] d, int t, float[] y, int yOff, int yStride) {
         for (int j = 0; j < TOKENS; j++) {
             java.util.Arrays.fill(y, yOff + j * yStride, yOff + j * yStride + STRIPS * W, 0f);
         }
-        int next = supers * SUPER_BYTES;   // from a strip's super-block to the next strip's
+        int nextScales = supers * 16 * W;   // from a strip's scales to the next strip's
         int blocks = cols / Q8Activations.BLOCK;
         for (int b = 0; b < supers; b++) {
             int block = first * supers + b;
-            int blk = block * SUPER_BYTES;
             int x0 = t * cols + SUPER * b;
             int x1 = x0 + cols;
             int x2 = x1 + cols;
@@ -241,18 +275,18 @@ final class Q6Strips implements PackedMatrix {
             IntVector s1t0L = IntVector.zero(I), s1t0H = IntVector.zero(I), s1t1L = IntVector.zero(I);
             IntVector s1t1H = IntVector.zero(I), s1t2L = IntVector.zero(I), s1t2H = IntVector.zero(I);
             for (int g = 0; g < 16; g++) {
-                int sc = blk + W * g;
-                IntVector sc0L = (IntVector) ByteVector.fromArray(HALF_COLUMN, data, sc).convertShape(VectorOperators.B2I, I, 0);
-                IntVector sc0H = (IntVector) ByteVector.fromArray(HALF_COLUMN, data, sc + HALF).convertShape(VectorOperators.B2I, I, 0);
-                IntVector sc1L = (IntVector) ByteVector.fromArray(HALF_COLUMN, data, sc + next).convertShape(VectorOperators.B2I, I, 0);
-                IntVector sc1H = (IntVector) ByteVector.fromArray(HALF_COLUMN, data, sc + next + HALF).convertShape(VectorOperators.B2I, I, 0);
+                int sc = (block * 16 + g) * W;
+                IntVector sc0L = (IntVector) ByteVector.fromArray(HALF_COLUMN, scales, sc).convertShape(VectorOperators.B2I, I, 0);
+                IntVector sc0H = (IntVector) ByteVector.fromArray(HALF_COLUMN, scales, sc + HALF).convertShape(VectorOperators.B2I, I, 0);
+                IntVector sc1L = (IntVector) ByteVector.fromArray(HALF_COLUMN, scales, sc + nextScales).convertShape(VectorOperators.B2I, I, 0);
+                IntVector sc1H = (IntVector) ByteVector.fromArray(HALF_COLUMN, scales, sc + nextScales + HALF).convertShape(VectorOperators.B2I, I, 0);
                 for (int h = 0; h < 16; h += 8) {
                     ShortVector a00 = ShortVector.zero(S), a01 = ShortVector.zero(S), a02 = ShortVector.zero(S);
                     ShortVector a10 = ShortVector.zero(S), a11 = ShortVector.zero(S), a12 = ShortVector.zero(S);
                     for (int k = 16 * g + h; k < 16 * g + h + 8; k++) {
-                        int col = blk + QUANTS + W * k;
-                        ShortVector v0 = column(col);
-                        ShortVector v1 = column(col + next);
+                        int col = (SUPER * b + k) * STRIPS * W;
+                        ShortVector v0 = ShortVector.fromArray(S, w, col);
+                        ShortVector v1 = ShortVector.fromArray(S, w, col + W);
                         ShortVector x = ShortVector.broadcast(S, q[x0 + k]);
                         a00 = a00.add(v0.mul(x));
                         a10 = a10.add(v1.mul(x));
@@ -304,8 +338,4 @@ final class Q6Strips implements PackedMatrix {
         }
     }
 
-    /** The W values of a column, widened to 16-bit lanes. */
-    private ShortVector column(int off) {
-        return (ShortVector) ByteVector.fromArray(COLUMN, data, off).convertShape(VectorOperators.B2S, S, 0);
-    }
 }
