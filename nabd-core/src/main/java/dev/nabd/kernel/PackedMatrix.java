@@ -50,7 +50,7 @@ public interface PackedMatrix {
 
     /**
      * The packed form of {@code w}, or {@code null} when there is none for its type and shape on this
-     * machine (no Vector API, a type without an integer kernel (Q4_0, Q4_K and Q6_K have one), or rows not
+     * machine (no Vector API, a type without an integer kernel (Q4_0, Q4_K, Q5_0 and Q6_K have one), or rows not
      * a whole number of strips).
      */
     static PackedMatrix of(Tensor w) {
@@ -60,6 +60,7 @@ public interface PackedMatrix {
     /** Finds the Vector API implementations only when the Vector API is in use, as {@link RowOpsProvider} does. */
     final class Loader {
         private static final Method Q4 = find("dev.nabd.kernel.Q4Strips");
+        private static final Method Q5 = find("dev.nabd.kernel.Q5Strips");
         private static final Method Q6 = find("dev.nabd.kernel.Q6Strips");
 
         private Loader() {
@@ -79,6 +80,7 @@ public interface PackedMatrix {
         static PackedMatrix pack(Tensor w) {
             Method of = switch (w.type()) {
                 case Q4_0, Q4_K -> Q4;
+                case Q5_0 -> Q5;
                 case Q6_K -> Q6;
                 default -> null;
             };

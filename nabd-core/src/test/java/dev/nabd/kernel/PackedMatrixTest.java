@@ -146,6 +146,44 @@ class PackedMatrixTest {
         }
     }
 
+    /**
+     * Q5_0 on Q8_0 activations, bit for bit as ggml's {@code vec_dot_q5_0_q8_0} states it and read from the
+     * file's nibbles and fifth bits: per block fma(Σ (q − 16)·q_x, d_w·d_x, acc). Weights include blocks of
+     * the extreme −16 against activations of ±127, where 16-bit sums over a whole block would overflow.
+     */
+    @ParameterizedTest(name = "batch={0} threads={1}")
+    @MethodSource("batchesAndThreads")
+    void q5_0IsGgmlsIntegerSum(int batch, int threads) {
+        SplittableRandom r = new SplittableRandom(batch * 19L + threads);
+        int cols = 96;
+        int w = stripRows();
+        Tensor m = quantized(GgmlType.Q5_0, cols, 5 * w, r);
+        for (int row = 0; row < 2; row++) {   // q = 0 everywhere in a block: value −16
+            long blk = row * m.rowBytes() + 22L * row;
+            m.data().set(ValueLayout.JAVA_INT_UNALIGNED, blk + 2, 0);
+            for (int i = 0; i < 16; i++) {
+                m.data().set(ValueLayout.JAVA_BYTE, blk + 6 + i, (byte) 0);
+            }
+        }
+        int xStride = cols + 2;
+        float[] x = gaussian(r, batch * xStride);
+        java.util.Arrays.fill(x, 0, 64, 3f);   // token 0: the first two blocks all +127
+        float[] y = new float[batch * m.rows()];
+        try (ThreadTeam team = new ThreadTeam(threads)) {
+            MatMul mm = new MatMul(team, FloatOpsProvider.get(), cols, true);
+            assertThat(mm.pack(m)).isTrue();
+            mm.apply(m, x, xStride, y, m.rows(), batch);
+        }
+        Q8Activations q = new Q8Activations(FloatOpsProvider.get());
+        q.quantize(x, xStride, cols, batch);
+        assertThat(q.quant(0, 0)).isEqualTo(127);
+        for (int t = 0; t < batch; t++) {
+            for (int row = 0; row < m.rows(); row++) {
+                assertThat(y[t * m.rows() + row]).as("token %d row %d", t, row).isEqualTo(q5_0Reference(m, row, q, t));
+            }
+        }
+    }
+
     /** Extremes: every value −32 against ±127 and the largest scales, where 16-bit sums of 16 would overflow. */
     @Test
     void largestQ6_KSumsStayExact() {
@@ -178,7 +216,7 @@ class PackedMatrixTest {
 
     /** Any strip range a thread may get, including ones that start inside a group. */
     @ParameterizedTest(name = "{0}")
-    @org.junit.jupiter.params.provider.EnumSource(value = GgmlType.class, names = {"Q4_0", "Q4_K", "Q6_K"})
+    @org.junit.jupiter.params.provider.EnumSource(value = GgmlType.class, names = {"Q4_0", "Q4_K", "Q5_0", "Q6_K"})
     void everyStripRangeGivesTheSameBits(GgmlType type) {
         SplittableRandom r = new SplittableRandom(3);
         int cols = type == GgmlType.Q4_0 ? 96 : 256;
@@ -206,6 +244,7 @@ class PackedMatrixTest {
                                 ? switch (type) {
                                     case Q4_0 -> reference(m, row, q, t);
                                     case Q6_K -> q6_KReference(m, row, q, t);
+                                    case Q5_0 -> q5_0Reference(m, row, q, t);
                                     default -> alone[t][row];
                                 } : 0f;
                         assertThat(y[t * m.rows() + row]).as("strips %d..%d token %d row %d", from, to, t, row)
@@ -240,14 +279,16 @@ class PackedMatrixTest {
     }
 
     @Test
-    void onlyWholeStripsOfQ4_0Q4_KAndQ6_KArePacked() {
+    void onlyWholeStripsOfQ4_0Q4_KQ5_0AndQ6_KArePacked() {
         SplittableRandom r = new SplittableRandom(5);
         int w = stripRows();
         assertThat(PackedMatrix.of(q4(64, w + 1, r))).isNull();
         Tensor f16 = new Tensor("f16", GgmlType.F16, new long[] {64, w}, MemorySegment.ofArray(new byte[64 * w * 2]));
         assertThat(PackedMatrix.of(f16)).isNull();
         assertThat(PackedMatrix.of(quantized(GgmlType.Q6_K, 256, w + 1, r))).isNull();
-        assertThat(PackedMatrix.of(quantized(GgmlType.Q5_0, 256, w, r))).isNull();
+        assertThat(PackedMatrix.of(quantized(GgmlType.Q8_0, 256, w, r))).isNull();
+        assertThat(PackedMatrix.of(quantized(GgmlType.Q5_0, 256, w + 2, r))).isNull();
+        assertThat(PackedMatrix.of(quantized(GgmlType.Q5_0, 256, w, r)).activations()).isEqualTo(ActivationFormat.Q8_0);
         assertThat(PackedMatrix.of(quantized(GgmlType.Q6_K, 256, w, r)).activations()).isEqualTo(ActivationFormat.Q8_K);
         assertThat(PackedMatrix.of(quantized(GgmlType.Q4_K, 256, w, r)).activations()).isEqualTo(ActivationFormat.Q8_K);
         assertThat(PackedMatrix.of(q4(64, w, r)).activations()).isEqualTo(ActivationFormat.Q8_0);
@@ -314,6 +355,25 @@ class PackedMatrixTest {
             }
             float dw = Float.float16ToFloat(data.get(ValueLayout.JAVA_SHORT_UNALIGNED, blk + 208));
             acc = Math.fma((float) sum, dw * q.scale(token, 8 * b), acc);
+        }
+        return acc;
+    }
+
+    /** Σ over blocks of fma(Σ (q − 16)·q_x, d_w·d_x, acc), q = nibble | fifth bit << 4 from the Q5_0 bytes. */
+    private static float q5_0Reference(Tensor m, int row, Q8Activations q, int token) {
+        MemorySegment data = m.data();
+        float acc = 0;
+        for (int b = 0; b < m.cols() / 32; b++) {
+            long blk = row * m.rowBytes() + 22L * b;
+            float dw = Float.float16ToFloat(data.get(ValueLayout.JAVA_SHORT_UNALIGNED, blk));
+            int fifth = data.get(ValueLayout.JAVA_INT_UNALIGNED, blk + 2);
+            int sum = 0;
+            for (int j = 0; j < 16; j++) {
+                int packed = data.get(ValueLayout.JAVA_BYTE, blk + 6 + j) & 0xFF;
+                sum += ((packed & 15 | (fifth >>> j & 1) << 4) - 16) * q.quant(token, 32 * b + j);
+                sum += ((packed >> 4 | (fifth >>> (j + 16) & 1) << 4) - 16) * q.quant(token, 32 * b + j + 16);
+            }
+            acc = Math.fma((float) sum, dw * q.scale(token, b), acc);
         }
         return acc;
     }

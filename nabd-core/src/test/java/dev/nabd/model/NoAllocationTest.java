@@ -23,7 +23,7 @@ class NoAllocationTest {
     Path dir;
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"Q8_0", "Q4_0", "Q4_K", "Q6_K", "F16"})
+    @ValueSource(strings = {"Q8_0", "Q4_0", "Q4_K", "Q5_0", "Q6_K", "F16"})
     void decodingDoesNotAllocate(String typeName) throws Exception {
         GgmlType type = GgmlType.valueOf(typeName);
         Path file = dir.resolve("m.gguf");
@@ -39,13 +39,18 @@ class NoAllocationTest {
                     s.append(token);
                 }
             }
-            s.reset();
-            long before = threads.getTotalThreadAllocatedBytes();
-            for (int i = 0; i < 200; i++) {
-                s.append(token);
+            // The least of three windows: a steady allocation shows in each, while a late compilation or
+            // deoptimisation (a one-off, after which code runs interpreted for a moment) shows in one only.
+            long least = Long.MAX_VALUE;
+            for (int window = 0; window < 3; window++) {
+                s.reset();
+                long before = threads.getTotalThreadAllocatedBytes();
+                for (int i = 0; i < 200; i++) {
+                    s.append(token);
+                }
+                least = Math.min(least, threads.getTotalThreadAllocatedBytes() - before);
             }
-            long allocated = threads.getTotalThreadAllocatedBytes() - before;
-            assertThat(allocated / 200.0).as("bytes allocated per decode step").isLessThan(16.0);
+            assertThat(least / 200.0).as("bytes allocated per decode step").isLessThan(16.0);
         }
     }
 }
