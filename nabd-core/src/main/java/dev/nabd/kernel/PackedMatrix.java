@@ -11,9 +11,10 @@ import java.lang.reflect.Method;
  * broadcasts one activation integer and multiplies it into all the strip's rows at once: no per-row
  * lane sums, and 16-bit lanes carry twice the values of float lanes.
  *
- * <p>Each output is computed the same way whatever the batch: per block of 32 values an exact integer
- * sum, then {@code y = fma(sum, d_w·d_x, y)} block after block. So a token's result does not depend on
- * its batch company or the number of threads.
+ * <p>Each output is computed the same way whatever the batch: per block an exact integer sum (as ggml's
+ * dot product for the type states it), then {@code y = fma(sum, d_w·d_x, y)} block after block. So a
+ * token's result does not depend on its batch company or the number of threads. The implementations
+ * ({@link Strips}: Q4_0 and Q4_K, Q5_0, Q6_K) live behind the Vector API check of {@link #of}.
  */
 public interface PackedMatrix {
 

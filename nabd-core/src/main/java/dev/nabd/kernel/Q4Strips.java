@@ -5,7 +5,6 @@ import dev.nabd.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -40,18 +39,11 @@ import java.nio.ByteOrder;
  * <p>Every output is computed with these operations in this order whether its token is multiplied alone
  * or three at a time, so results do not depend on the batch.
  */
-final class Q4Strips implements PackedMatrix {
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, F.vectorShape());
-    /** Rows per strip: one row per 16-bit lane. */
-    private static final int W = S.length();
-    private static final int HALF = W / 2;
+final class Q4Strips extends Strips {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
 
-    private final int rows;
-    private final int cols;
     private final int blocks;
     /** A: W floats per block, strip after strip. */
     private final float[] scales;
@@ -59,16 +51,13 @@ final class Q4Strips implements PackedMatrix {
     private final short[] quants;
     /** Q4_K: C, W floats per block, strip after strip; null for Q4_0. */
     private final float[] offsets;
-    private final ActivationFormat activations;
 
     private Q4Strips(int rows, int cols, float[] scales, short[] quants, float[] offsets, ActivationFormat activations) {
-        this.rows = rows;
-        this.cols = cols;
+        super(rows, cols, activations, STRIPS);
         this.blocks = cols / 32;
         this.scales = scales;
         this.quants = quants;
         this.offsets = offsets;
-        this.activations = activations;
     }
 
     /**
@@ -128,64 +117,6 @@ final class Q4Strips implements PackedMatrix {
         return new Q4Strips(rows, w.cols(), scales, pairs, offsets, k ? ActivationFormat.Q8_K : ActivationFormat.Q8_0);
     }
 
-    @Override
-    public ActivationFormat activations() {
-        return activations;
-    }
-
-    @Override
-    public int rows() {
-        return rows;
-    }
-
-    @Override
-    public int cols() {
-        return cols;
-    }
-
-    @Override
-    public int strip() {
-        return W;
-    }
-
-    @Override
-    public void multiply(Q8Activations x, float[] y, int yStride, int stripFrom, int stripTo, Workspace ws) {
-        if (x.cols() != cols) {
-            throw new IllegalArgumentException("activations of " + x.cols() + " values for rows of " + cols);
-        }
-        if (x.format() != activations) {
-            throw new IllegalArgumentException(activations + " activations needed, not " + x.format());
-        }
-        byte[] q = x.quants();
-        float[] d = x.scales();
-        float[] sums = x.blockSums();
-        int tokens = x.rows();
-        if (tokens < TOKENS || stripTo - stripFrom < STRIPS) {
-            for (int s = stripFrom; s < stripTo; s++) {
-                for (int t = 0; t < tokens; t++) {
-                    one(s, q, d, sums, t, y, t * yStride + s * W);
-                }
-            }
-            return;
-        }
-        short[] w = ws.shorts(blocks * 32 * STRIPS * W);
-        // Groups of STRIPS strips; a range that is not a whole number of groups ends with a group that
-        // overlaps the one before it: its strips are computed twice, to the same bits, by this thread.
-        for (int g = stripFrom; g < stripTo; g += STRIPS) {
-            int first = Math.min(g, stripTo - STRIPS);
-            unpack(first, w);
-            // Likewise the last TOKENS tokens overlap the tile before them when the batch is not a whole
-            // number of tiles (tokens ≥ TOKENS here).
-            for (int t = 0; t < tokens; t += TOKENS) {
-                int from = Math.min(t, tokens - TOKENS);
-                tile(first, w, q, d, from, y, from * yStride + first * W, yStride);
-                if (offsets != null) {
-                    addOffsets(first, sums, from, y, from * yStride + first * W, yStride);
-                }
-            }
-        }
-    }
-
     /*
      * The kernels below compute the same per token: for each block an exact 16-bit integer sum, then
      * y = fma(sum, d_w·d_x, y). one() reads the packed nibbles (decode: each weight byte is used once);
@@ -196,11 +127,12 @@ final class Q4Strips implements PackedMatrix {
 
     /** Strips per group of the batch kernel. */
     private static final int STRIPS = 4;
-    /** Tokens per pass of the batch kernel. */
-    private static final int TOKENS = 3;
 
-    /** One token through strip {@code s}: y[yOff .. yOff+W). */
-    private void one(int s, byte[] q, float[] d, float[] sums, int t, float[] y, int yOff) {
+    @Override
+    void one(int s, Q8Activations quantized, int t, float[] y, int yOff) {
+        byte[] q = quantized.quants();
+        float[] d = quantized.scales();
+        float[] sums = quantized.blockSums();
         // Shift counts as vectors (vpsllvw/vpsravw, one instruction each): with a scalar count C2 moves the
         // count into a vector register before every shift, and this loop is made of shifts (1.5x faster).
         ShortVector by4 = ShortVector.broadcast(S, (short) 4);
@@ -242,7 +174,8 @@ final class Q4Strips implements PackedMatrix {
      * Strips first .. first+STRIPS as 16-bit values in {@code w}: per block, per column k, the STRIPS
      * strips' W rows side by side, so the tile loads its weights in order.
      */
-    private void unpack(int first, short[] w) {
+    @Override
+    void unpack(int first, short[] w) {
         int stride = STRIPS * W;   // shorts per column of a block
         ShortVector by4 = ShortVector.broadcast(S, (short) 4);   // vector shift counts, as in one()
         ShortVector by8 = ShortVector.broadcast(S, (short) 8);
@@ -263,12 +196,19 @@ final class Q4Strips implements PackedMatrix {
         }
     }
 
+    @Override
+    void tile(int first, short[] w, Q8Activations x, int t, float[] y, int yOff, int yStride) {
+        integerTile(first, w, x.quants(), x.scales(), t, y, yOff, yStride);
+        if (offsets != null) {
+            addOffsets(first, x.blockSums(), t, y, yOff, yStride);
+        }
+    }
+
     /**
-     * Tokens t .. t+2 through the unpacked strips in {@code w} (first strip {@code first}); token t+j's
-     * results go to y[yOff + j·yStride ..]. The twelve integer sums of a block stay in registers; the
-     * float results are accumulated in y itself, which leaves registers for four strips' weights.
+     * The integer part of {@link #tile}. The twelve integer sums of a block stay in registers; the float
+     * results are accumulated in y itself, which leaves registers for four strips' weights.
      */
-    private void tile(int first, short[] w, byte[] q, float[] d, int t, float[] y, int yOff, int yStride) {
+    private void integerTile(int first, short[] w, byte[] q, float[] d, int t, float[] y, int yOff, int yStride) {
         int stride = STRIPS * W;
         for (int j = 0; j < TOKENS; j++) {
             java.util.Arrays.fill(y, yOff + j * yStride, yOff + j * yStride + stride, 0f);
@@ -352,7 +292,7 @@ final class Q4Strips implements PackedMatrix {
 
     /**
      * The Q4_K offsets of the tile's outputs, after every block's integer part, as one() adds them. A
-     * method of its own: inside tile() it made C2 allocate tile's registers worse (Q4_K batches ran at
+     * method of its own: inside integerTile() it made C2 allocate the tile's registers worse (Q4_K batches ran at
      * two thirds of Q4_0's speed).
      */
     private void addOffsets(int first, float[] sums, int t, float[] y, int yOff, int yStride) {

@@ -5,7 +5,6 @@ import dev.nabd.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -34,17 +33,10 @@ import java.nio.ByteOrder;
  * tokens at a time ({@link #tile}) with the same operations per output as a token alone ({@link #one}):
  * a token's result is the same bits alone or batched.
  */
-final class Q5Strips implements PackedMatrix {
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, F.vectorShape());
-    /** Rows per strip: one row per 16-bit lane. */
-    private static final int W = S.length();
-    private static final int HALF = W / 2;
+final class Q5Strips extends Strips {
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    private final int rows;
-    private final int cols;
     private final int blocks;
     /** d, W floats per block, strip after strip. */
     private final float[] scales;
@@ -52,8 +44,7 @@ final class Q5Strips implements PackedMatrix {
     private final short[] quants;
 
     private Q5Strips(int rows, int cols, float[] scales, short[] quants) {
-        this.rows = rows;
-        this.cols = cols;
+        super(rows, cols, ActivationFormat.Q8_0, STRIPS);
         this.blocks = cols / 32;
         this.scales = scales;
         this.quants = quants;
@@ -89,69 +80,18 @@ final class Q5Strips implements PackedMatrix {
         return new Q5Strips(rows, w.cols(), scales, pairs);
     }
 
-    @Override
-    public ActivationFormat activations() {
-        return ActivationFormat.Q8_0;
-    }
-
-    @Override
-    public int rows() {
-        return rows;
-    }
-
-    @Override
-    public int cols() {
-        return cols;
-    }
-
-    @Override
-    public int strip() {
-        return W;
-    }
-
-    @Override
-    public void multiply(Q8Activations x, float[] y, int yStride, int stripFrom, int stripTo, Workspace ws) {
-        if (x.cols() != cols) {
-            throw new IllegalArgumentException("activations of " + x.cols() + " values for rows of " + cols);
-        }
-        if (x.format() != ActivationFormat.Q8_0) {
-            throw new IllegalArgumentException("Q8_0 activations needed, not " + x.format());
-        }
-        byte[] q = x.quants();
-        float[] d = x.scales();
-        int tokens = x.rows();
-        if (tokens < TOKENS || stripTo - stripFrom < STRIPS) {
-            for (int s = stripFrom; s < stripTo; s++) {
-                for (int t = 0; t < tokens; t++) {
-                    one(s, q, d, t, y, t * yStride + s * W);
-                }
-            }
-            return;
-        }
-        // Pairs of strips, and tokens three at a time; a range that is not whole pairs or triples ends with
-        // one that overlaps the one before it, recomputing some outputs to the same bits.
-        short[] w = ws.shorts(cols * STRIPS * W);
-        for (int s = stripFrom; s < stripTo; s += STRIPS) {
-            int first = Math.min(s, stripTo - STRIPS);
-            unpack(first, w);
-            for (int t = 0; t < tokens; t += TOKENS) {
-                int from = Math.min(t, tokens - TOKENS);
-                tile(first, w, q, d, from, y, from * yStride + first * W, yStride);
-            }
-        }
-    }
-
-    /** Strips per pass of the batch kernel. */
+    /** Strips per group of the batch kernel. */
     private static final int STRIPS = 2;
-    /** Tokens per pass of the batch kernel. */
-    private static final int TOKENS = 3;
 
     /**
      * One token through strip {@code s}: y[yOff .. yOff+W). Columns 0-15 and 16-31 of a block sum in two
      * 16-bit accumulators, the low and high bytes of its pairs. Vectors stay in local variables of this
      * one method: passed to a helper C2 does not inline, they would be boxed on the heap.
      */
-    private void one(int s, byte[] q, float[] d, int t, float[] y, int yOff) {
+    @Override
+    void one(int s, Q8Activations quantized, int t, float[] y, int yOff) {
+        byte[] q = quantized.quants();
+        float[] d = quantized.scales();
         ShortVector by8 = ShortVector.broadcast(S, (short) 8);   // a vector shift count: see Q4Strips.one
         FloatVector lo = FloatVector.zero(F);
         FloatVector hi = FloatVector.zero(F);
@@ -181,7 +121,8 @@ final class Q5Strips implements PackedMatrix {
      * Strips first and first+1 as 16-bit values in {@code w}: column c of both, side by side, at
      * c·STRIPS·W, so the tile loads its weights in order and without shifts.
      */
-    private void unpack(int first, short[] w) {
+    @Override
+    void unpack(int first, short[] w) {
         ShortVector by8 = ShortVector.broadcast(S, (short) 8);
         for (int i = 0; i < STRIPS; i++) {
             for (int b = 0; b < blocks; b++) {
@@ -202,7 +143,10 @@ final class Q5Strips implements PackedMatrix {
      * in one step), 12 of the 32 AVX-512 registers with 4 columns and a broadcast. The float results
      * accumulate in y itself, with the operations of {@link #one}.
      */
-    private void tile(int first, short[] w, byte[] q, float[] d, int t, float[] y, int yOff, int yStride) {
+    @Override
+    void tile(int first, short[] w, Q8Activations quantized, int t, float[] y, int yOff, int yStride) {
+        byte[] q = quantized.quants();
+        float[] d = quantized.scales();
         for (int j = 0; j < TOKENS; j++) {
             java.util.Arrays.fill(y, yOff + j * yStride, yOff + j * yStride + STRIPS * W, 0f);
         }

@@ -40,17 +40,11 @@ import java.nio.ByteOrder;
  * (the whole sum is at most 16·128·65024 &lt; 2^31).
  *
  * <p>A batch of three tokens or more unpacks two strips at a time to 16-bit values and runs them by three
- * tokens at a time ({@link #tile}), with the
- * same integer sums and the same float operations per output as a token alone ({@link #one}): a token's
- * result is the same bits alone or batched.
+ * tokens at a time ({@link #tile}), with the same integer sums and the same float operations per output
+ * as a token alone ({@link #one}): a token's result is the same bits alone or batched.
  */
-final class Q6Strips implements PackedMatrix {
-    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-    private static final VectorSpecies<Short> S = VectorSpecies.of(short.class, F.vectorShape());
+final class Q6Strips extends Strips {
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
-    /** Rows per strip: one row per 16-bit lane. */
-    private static final int W = S.length();
-    private static final int HALF = W / 2;
     /** Half a column, to be widened to the HALF lanes of I. */
     private static final VectorSpecies<Byte> HALF_COLUMN = VectorSpecies.of(byte.class, VectorShape.forBitSize(8 * HALF));
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
@@ -59,8 +53,6 @@ final class Q6Strips implements PackedMatrix {
     /** Shorts per super-block of a strip: 128 pairs of columns. */
     private static final int SUPER_SHORTS = SUPER / 2 * W;
 
-    private final int rows;
-    private final int cols;
     private final int supers;
     /** The quants in pairs: 128 × W shorts per super-block, strip after strip. */
     private final short[] quants;
@@ -70,8 +62,7 @@ final class Q6Strips implements PackedMatrix {
     private final float[] d;
 
     private Q6Strips(int rows, int cols, short[] quants, byte[] scales, float[] d) {
-        this.rows = rows;
-        this.cols = cols;
+        super(rows, cols, ActivationFormat.Q8_K, STRIPS);
         this.supers = cols / SUPER;
         this.quants = quants;
         this.scales = scales;
@@ -90,6 +81,7 @@ final class Q6Strips implements PackedMatrix {
         byte[] scales = new byte[rows * supers * 16];
         float[] ds = new float[rows * supers];
         MemorySegment in = w.data();
+        int[] q = new int[SUPER];   // one super-block's values, q − 32
         for (int r = 0; r < rows; r++) {
             for (int b = 0; b < supers; b++) {
                 // The file's super-block: ql[128] low nibbles, qh[64] 2-bit high parts, int8 scales[16], fp16 d.
@@ -101,7 +93,6 @@ final class Q6Strips implements PackedMatrix {
                 for (int g = 0; g < 16; g++) {
                     scales[(block * 16 + g) * W + lane] = in.get(ValueLayout.JAVA_BYTE, src + 192 + g);
                 }
-                int[] q = new int[SUPER];
                 for (int n = 0; n < 2; n++) {
                     long ql = src + 64L * n;
                     long qh = src + 128 + 32L * n;
@@ -128,62 +119,8 @@ final class Q6Strips implements PackedMatrix {
         return new Q6Strips(rows, w.cols(), pairs, scales, ds);
     }
 
-    @Override
-    public ActivationFormat activations() {
-        return ActivationFormat.Q8_K;
-    }
-
-    @Override
-    public int rows() {
-        return rows;
-    }
-
-    @Override
-    public int cols() {
-        return cols;
-    }
-
-    @Override
-    public int strip() {
-        return W;
-    }
-
-    @Override
-    public void multiply(Q8Activations x, float[] y, int yStride, int stripFrom, int stripTo, Workspace ws) {
-        if (x.cols() != cols) {
-            throw new IllegalArgumentException("activations of " + x.cols() + " values for rows of " + cols);
-        }
-        if (x.format() != ActivationFormat.Q8_K) {
-            throw new IllegalArgumentException("Q8_K activations needed, not " + x.format());
-        }
-        byte[] q = x.quants();
-        float[] d = x.scales();
-        int tokens = x.rows();
-        if (tokens < TOKENS || stripTo - stripFrom < STRIPS) {
-            for (int s = stripFrom; s < stripTo; s++) {
-                for (int t = 0; t < tokens; t++) {
-                    one(s, q, d, t, y, t * yStride + s * W);
-                }
-            }
-            return;
-        }
-        // Pairs of strips, and tokens three at a time; a range that is not whole pairs or triples ends with
-        // one that overlaps the one before it, recomputing some outputs to the same bits.
-        short[] w = ws.shorts(cols * STRIPS * W);
-        for (int s = stripFrom; s < stripTo; s += STRIPS) {
-            int first = Math.min(s, stripTo - STRIPS);
-            unpack(first, w);
-            for (int t = 0; t < tokens; t += TOKENS) {
-                int from = Math.min(t, tokens - TOKENS);
-                tile(first, w, q, d, from, y, from * yStride + first * W, yStride);
-            }
-        }
-    }
-
-    /** Strips per pass of the batch kernel. */
+    /** Strips per group of the batch kernel. */
     private static final int STRIPS = 2;
-    /** Tokens per pass of the batch kernel. */
-    private static final int TOKENS = 3;
 
     /**
      * One token through strip {@code s}: y[yOff .. yOff+W). Per sub-block, columns 0-7 and 8-15 sum in
@@ -191,7 +128,10 @@ final class Q6Strips implements PackedMatrix {
      * 0 .. HALF in {@code lo} vectors, HALF .. W in {@code hi} ones). Vectors stay in local variables of
      * this one method: passed to a helper C2 does not inline, they would be boxed on the heap.
      */
-    private void one(int s, byte[] q, float[] d, int t, float[] y, int yOff) {
+    @Override
+    void one(int s, Q8Activations quantized, int t, float[] y, int yOff) {
+        byte[] q = quantized.quants();
+        float[] d = quantized.scales();
         ShortVector by8 = ShortVector.broadcast(S, (short) 8);   // a vector shift count: see Q4Strips.one
         FloatVector lo = FloatVector.zero(F);
         FloatVector hi = FloatVector.zero(F);
@@ -232,7 +172,8 @@ final class Q6Strips implements PackedMatrix {
      * Strips first and first+1 as 16-bit values in {@code w}: column c of both, side by side, at
      * c·STRIPS·W, so the tile loads its weights in order and without shifts.
      */
-    private void unpack(int first, short[] w) {
+    @Override
+    void unpack(int first, short[] w) {
         ShortVector by8 = ShortVector.broadcast(S, (short) 8);   // a vector shift count: see Q4Strips.one
         for (int i = 0; i < STRIPS; i++) {
             for (int b = 0; b < supers; b++) {
@@ -258,7 +199,10 @@ final class Q6Strips implements PackedMatrix {
      * spills a few int sums; measured 25-30 Gweights/s at 16 tokens, on par with the float tile it
      * replaces, against 38-50 for Q4 strips). The float results accumulate in y itself, once per super-block.
      */
-    private void tile(int first, short[] w, byte[] q, float[] d, int t, float[] y, int yOff, int yStride) {
+    @Override
+    void tile(int first, short[] w, Q8Activations quantized, int t, float[] y, int yOff, int yStride) {
+        byte[] q = quantized.quants();
+        float[] d = quantized.scales();
         for (int j = 0; j < TOKENS; j++) {
             java.util.Arrays.fill(y, yOff + j * yStride, yOff + j * yStride + STRIPS * W, 0f);
         }

@@ -1,0 +1,101 @@
+package dev.nabd.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * What the packed weight types share ({@link Q4Strips}, {@link Q5Strips}, {@link Q6Strips}): strips of W
+ * rows, W the lane count of the machine's 16-bit vectors (32 with AVX-512, 16 with AVX2), and the order
+ * in which a product walks them. One token, or a range too small for a group, goes strip by strip
+ * through the decode kernel {@link #one}. A batch goes a group of strips at a time: {@link #unpack} turns
+ * the group into 16-bit values once, then {@link #tile} runs it by {@link #TOKENS} tokens at a time. A
+ * range that is not whole groups, or a batch that is not whole tiles, ends with a group or tile that
+ * overlaps the one before it: those outputs are computed twice, to the same bits, by the same thread.
+ *
+ * <p>Each type's kernels compute an output with the same operations in the same order in {@link #one}
+ * and {@link #tile}, so results do not depend on the batch.
+ */
+abstract class Strips implements PackedMatrix {
+    static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Short> S = VectorSpecies.of(short.class, F.vectorShape());
+    /** Rows per strip: one row per 16-bit lane. */
+    static final int W = S.length();
+    static final int HALF = W / 2;
+    /** Tokens per pass of the batch kernels. */
+    static final int TOKENS = 3;
+
+    final int rows;
+    final int cols;
+    private final ActivationFormat activations;
+    private final int group;
+
+    /**
+     * @param group strips per group of the batch kernel: what its registers hold
+     */
+    Strips(int rows, int cols, ActivationFormat activations, int group) {
+        this.rows = rows;
+        this.cols = cols;
+        this.activations = activations;
+        this.group = group;
+    }
+
+    @Override
+    public final ActivationFormat activations() {
+        return activations;
+    }
+
+    @Override
+    public final int rows() {
+        return rows;
+    }
+
+    @Override
+    public final int cols() {
+        return cols;
+    }
+
+    @Override
+    public final int strip() {
+        return W;
+    }
+
+    @Override
+    public final void multiply(Q8Activations x, float[] y, int yStride, int stripFrom, int stripTo, Workspace ws) {
+        if (x.cols() != cols) {
+            throw new IllegalArgumentException("activations of " + x.cols() + " values for rows of " + cols);
+        }
+        if (x.format() != activations) {
+            throw new IllegalArgumentException(activations + " activations needed, not " + x.format());
+        }
+        int tokens = x.rows();
+        if (tokens < TOKENS || stripTo - stripFrom < group) {
+            for (int s = stripFrom; s < stripTo; s++) {
+                for (int t = 0; t < tokens; t++) {
+                    one(s, x, t, y, t * yStride + s * W);
+                }
+            }
+            return;
+        }
+        short[] w = ws.shorts(cols * group * W);
+        for (int s = stripFrom; s < stripTo; s += group) {
+            int first = Math.min(s, stripTo - group);
+            unpack(first, w);
+            for (int t = 0; t < tokens; t += TOKENS) {
+                int from = Math.min(t, tokens - TOKENS);
+                tile(first, w, x, from, y, from * yStride + first * W, yStride);
+            }
+        }
+    }
+
+    /** Token {@code t} through strip {@code s}: y[yOff .. yOff+W). */
+    abstract void one(int s, Q8Activations x, int t, float[] y, int yOff);
+
+    /** The group of strips from {@code first} as 16-bit values in {@code w} (cols × group × W shorts). */
+    abstract void unpack(int first, short[] w);
+
+    /**
+     * Tokens t .. t+TOKENS through the group unpacked in {@code w}, whose first strip is {@code first};
+     * token t+j's results go to y[yOff + j·yStride ..].
+     */
+    abstract void tile(int first, short[] w, Q8Activations x, int t, float[] y, int yOff, int yStride);
+}
