@@ -141,6 +141,32 @@ final class PanamaRows {
             return sum;
         }
 
+        // Two rows, each x vector loaded once for both; per row the same operations in the same order as
+        // dot(), so the same bits.
+        @Override
+        public void dot2(MemorySegment w, long off0, long off1, float[] x, int xOff, int n, float[] out, int o0, int o1) {
+            FloatVector acc0 = FloatVector.zero(F);
+            FloatVector acc1 = FloatVector.zero(F);
+            int i = 0;
+            for (int bound = F.loopBound(n); i < bound; i += L) {
+                FloatVector xv = FloatVector.fromArray(F, x, xOff + i);
+                acc0 = load(w, off0 + 2L * i).fma(xv, acc0);
+                acc1 = load(w, off1 + 2L * i).fma(xv, acc1);
+            }
+            for (VectorShuffle<Float> h : PanamaFloatOps.HALVES) {
+                acc0 = acc0.add(acc0.rearrange(h));
+                acc1 = acc1.add(acc1.rearrange(h));
+            }
+            float sum0 = acc0.lane(0);
+            float sum1 = acc1.lane(0);
+            for (; i < n; i++) {
+                sum0 += scalar(w, off0 + 2L * i) * x[xOff + i];
+                sum1 += scalar(w, off1 + 2L * i) * x[xOff + i];
+            }
+            out[o0] = sum0;
+            out[o1] = sum1;
+        }
+
         @Override
         public void dequantize(MemorySegment w, long off, float[] out, int outOff, int n) {
             int i = 0;

@@ -93,6 +93,42 @@ class RowOpsTest {
         assertThat((double) k.dot(seg, 2, x, 0, n)).isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-4 * n));
     }
 
+    /** dot2 gives each row's dot bit for bit, whichever kernel answers it, for whole vectors and tails. */
+    @ParameterizedTest(name = "{0} n={1}")
+    @MethodSource("pairLengths")
+    void dot2IsTwoDots(GgmlType type, int n) {
+        SplittableRandom r = new SplittableRandom(n * 31L + type.ordinal());
+        int rowBytes = (int) type.bytesFor(n);
+        MemorySegment seg = MemorySegment.ofArray(new byte[3 + 2 * rowBytes]);
+        for (int row = 0; row < 2; row++) {
+            float[] values = new float[n];
+            for (int i = 0; i < n; i++) {
+                values[i] = (float) r.nextGaussian();
+            }
+            BlockCodecs.of(type).quantize(values, 0, seg, 3 + (long) row * rowBytes, n);
+        }
+        float[] x = new float[n + 1];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextGaussian();
+        }
+        RowOps k = RowOpsProvider.of(type);
+        float[] out = new float[4];
+        k.dot2(seg, 3 + rowBytes, 3, x, 1, n, out, 2, 0);
+        assertThat(out[2]).isEqualTo(k.dot(seg, 3 + rowBytes, x, 1, n));
+        assertThat(out[0]).isEqualTo(k.dot(seg, 3, x, 1, n));
+    }
+
+    static List<Arguments> pairLengths() {
+        List<Arguments> out = new ArrayList<>();
+        for (GgmlType t : TYPES) {
+            boolean floats = t == GgmlType.F32 || t == GgmlType.F16 || t == GgmlType.BF16;
+            for (int n : floats ? new int[] {1, 17, 100, 256, 8192} : new int[] {256, 8192}) {
+                out.add(Arguments.of(t, n));
+            }
+        }
+        return out;
+    }
+
     static List<Arguments> oddLengths() {
         List<Arguments> out = new ArrayList<>();
         for (GgmlType t : new GgmlType[] {GgmlType.F32, GgmlType.F16, GgmlType.BF16}) {
