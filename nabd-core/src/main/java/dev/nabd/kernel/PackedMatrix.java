@@ -39,6 +39,7 @@ public interface PackedMatrix {
     /** Scratch memory of one thread, reused across calls (it grows to the largest size asked for). */
     final class Workspace {
         private short[] shorts = new short[0];
+        private float[] floats = new float[0];
 
         /** A buffer of at least {@code n} shorts. */
         short[] shorts(int n) {
@@ -47,12 +48,20 @@ public interface PackedMatrix {
             }
             return shorts;
         }
+
+        /** A buffer of at least {@code n} floats. */
+        float[] floats(int n) {
+            if (floats.length < n) {
+                floats = new float[n];
+            }
+            return floats;
+        }
     }
 
     /**
-     * The packed form of {@code w}, or {@code null} when there is none for its type and shape on this
-     * machine (no Vector API, a type without an integer kernel (Q4_0, Q4_K, Q5_0 and Q6_K have one), or rows not
-     * a whole number of strips).
+     * The packed form of {@code w}, or {@code null} when there is none for its type on this machine (no
+     * Vector API, a type without an integer kernel: Q4_0, Q4_K, Q5_0 and Q6_K have one) or it is too large
+     * for one Java array. Rows need not be whole strips: the last strip is padded.
      */
     static PackedMatrix of(Tensor w) {
         return Loader.pack(w);

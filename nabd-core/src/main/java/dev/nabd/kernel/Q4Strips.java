@@ -61,20 +61,20 @@ final class Q4Strips extends Strips {
     }
 
     /**
-     * The packed copy of a Q4_0 or Q4_K matrix, or null when its rows are not whole strips or it is too
-     * large for one array (over 8·2^30 values).
+     * The packed copy of a Q4_0 or Q4_K matrix, or null when it is too large for one array (over 8·2^30
+     * values).
      */
     static PackedMatrix of(Tensor w) {
-        if ((w.type() != GgmlType.Q4_0 && w.type() != GgmlType.Q4_K) || w.rows() % W != 0 || W < 8
-                || (long) w.rows() * w.cols() / 4 > Integer.MAX_VALUE - 64) {
+        if ((w.type() != GgmlType.Q4_0 && w.type() != GgmlType.Q4_K) || W < 8
+                || (long) padded(w.rows()) * w.cols() / 4 > Integer.MAX_VALUE - 64) {
             return null;
         }
         boolean k = w.type() == GgmlType.Q4_K;
         int rows = w.rows();
         int blocks = w.cols() / 32;
-        float[] scales = new float[rows * blocks];
-        short[] pairs = new short[rows * blocks * 8];
-        float[] offsets = k ? new float[rows * blocks] : null;
+        float[] scales = new float[padded(rows) * blocks];
+        short[] pairs = new short[padded(rows) * blocks * 8];
+        float[] offsets = k ? new float[padded(rows) * blocks] : null;
         byte[] quants = new byte[16];
         for (int r = 0; r < rows; r++) {
             long row = r * w.rowBytes();

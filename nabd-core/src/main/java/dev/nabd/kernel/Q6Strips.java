@@ -69,17 +69,17 @@ final class Q6Strips extends Strips {
         this.d = d;
     }
 
-    /** The packed copy of a Q6_K matrix, or null when its rows are not whole strips or it outgrows an array. */
+    /** The packed copy of a Q6_K matrix, or null when it outgrows an array. */
     static PackedMatrix of(Tensor w) {
-        long size = (long) w.rows() / W * (w.cols() / SUPER) * SUPER_SHORTS;
-        if (w.type() != GgmlType.Q6_K || w.rows() % W != 0 || W < 8 || size > Integer.MAX_VALUE - 64) {
+        long size = (long) padded(w.rows()) / W * (w.cols() / SUPER) * SUPER_SHORTS;
+        if (w.type() != GgmlType.Q6_K || W < 8 || size > Integer.MAX_VALUE - 64) {
             return null;
         }
         int rows = w.rows();
         int supers = w.cols() / SUPER;
         short[] pairs = new short[(int) size];
-        byte[] scales = new byte[rows * supers * 16];
-        float[] ds = new float[rows * supers];
+        byte[] scales = new byte[padded(rows) * supers * 16];
+        float[] ds = new float[padded(rows) * supers];
         MemorySegment in = w.data();
         int[] q = new int[SUPER];   // one super-block's values, q − 32
         for (int r = 0; r < rows; r++) {

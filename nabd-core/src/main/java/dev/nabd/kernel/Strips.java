@@ -11,6 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * the group into 16-bit values once, then {@link #tile} runs it by {@link #TOKENS} tokens at a time. A
  * range that is not whole groups, or a batch that is not whole tiles, ends with a group or tile that
  * overlaps the one before it: those outputs are computed twice, to the same bits, by the same thread.
+ * A matrix whose rows are not whole strips ends with a strip padded with zero rows, computed by
+ * {@link #one} into scratch memory and copied out.
  *
  * <p>Each type's kernels compute an output with the same operations in the same order in {@link #one}
  * and {@link #tile}, so results do not depend on the batch.
@@ -68,23 +70,37 @@ abstract class Strips implements PackedMatrix {
             throw new IllegalArgumentException(activations + " activations needed, not " + x.format());
         }
         int tokens = x.rows();
-        if (tokens < TOKENS || stripTo - stripFrom < group) {
-            for (int s = stripFrom; s < stripTo; s++) {
+        int whole = Math.min(stripTo, rows / W);   // the range's end, short of a last strip padded with zero rows
+        if (tokens < TOKENS || whole - stripFrom < group) {
+            for (int s = stripFrom; s < whole; s++) {
                 for (int t = 0; t < tokens; t++) {
                     one(s, x, t, y, t * yStride + s * W);
                 }
             }
-            return;
-        }
-        short[] w = ws.shorts(cols * group * W);
-        for (int s = stripFrom; s < stripTo; s += group) {
-            int first = Math.min(s, stripTo - group);
-            unpack(first, w);
-            for (int t = 0; t < tokens; t += TOKENS) {
-                int from = Math.min(t, tokens - TOKENS);
-                tile(first, w, x, from, y, from * yStride + first * W, yStride);
+        } else {
+            short[] w = ws.shorts(cols * group * W);
+            for (int s = stripFrom; s < whole; s += group) {
+                int first = Math.min(s, whole - group);
+                unpack(first, w);
+                for (int t = 0; t < tokens; t += TOKENS) {
+                    int from = Math.min(t, tokens - TOKENS);
+                    tile(first, w, x, from, y, from * yStride + first * W, yStride);
+                }
             }
         }
+        if (stripTo > whole && whole >= stripFrom) {
+            // The padded strip: computed whole into scratch, its real rows copied out.
+            float[] out = ws.floats(W);
+            for (int t = 0; t < tokens; t++) {
+                one(whole, x, t, out, 0);
+                System.arraycopy(out, 0, y, t * yStride + whole * W, rows - whole * W);
+            }
+        }
+    }
+
+    /** Rows rounded up to whole strips: the packed copies pad the last strip with zero rows. */
+    static int padded(int rows) {
+        return (rows + W - 1) / W * W;
     }
 
     /** Token {@code t} through strip {@code s}: y[yOff .. yOff+W). */
