@@ -33,6 +33,7 @@ import java.util.Map;
  */
 public final class MatMul implements ThreadTeam.Task {
     private static final int MAX_MATRICES = 3;
+    private static final java.util.concurrent.atomic.AtomicBoolean HEAP_WARNED = new java.util.concurrent.atomic.AtomicBoolean();
 
     private final ThreadTeam team;
     private final FloatOps ops;
@@ -104,7 +105,9 @@ public final class MatMul implements ThreadTeam.Task {
 
     /**
      * Multiplies {@code w} from now on in its packed form, when it has one on this machine (see
-     * {@link PackedMatrix#of}); returns whether it does. Packing copies the matrix, once, at load.
+     * {@link PackedMatrix#of}); returns whether it does. Packing copies the matrix, once, at load, to the
+     * Java heap: a matrix whose copy would leave less than an eighth of the heap (and 512 MiB) free stays
+     * in the file and is multiplied by its float kernel, with one warning per run.
      */
     public boolean pack(Tensor w) {
         if (!llamaActivations) {
@@ -112,6 +115,17 @@ public final class MatMul implements ThreadTeam.Task {
         }
         if (packed.containsKey(w)) {
             return true;
+        }
+        Runtime rt = Runtime.getRuntime();
+        long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        long need = PackedMatrix.heapBytes(w);
+        if (need > free - Math.max(512L << 20, rt.maxMemory() / 8)) {
+            if (need > 0 && !HEAP_WARNED.getAndSet(true)) {
+                System.getLogger(MatMul.class.getName()).log(System.Logger.Level.WARNING,
+                        "the Java heap ({0} MiB) is too small to repack every matrix for the integer kernels; the rest are"
+                                + " multiplied from the file, more slowly (give the JVM more heap: -Xmx)", rt.maxMemory() >> 20);
+            }
+            return false;
         }
         PackedMatrix p = PackedMatrix.of(w);
         if (p != null) {

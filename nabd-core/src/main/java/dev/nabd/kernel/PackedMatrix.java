@@ -67,6 +67,22 @@ public interface PackedMatrix {
         return Loader.pack(w);
     }
 
+    /**
+     * The Java heap a packed copy of {@code w} takes (rows rounded up to strips of 32), or 0 when its
+     * type has none. Q4_0 takes 20 bytes per 32 values (the file: 18), Q4_K 24 (18), Q5_0 36 (22), Q6_K
+     * 276 per 256 (210).
+     */
+    static long heapBytes(Tensor w) {
+        long rows = (w.rows() + 31L) / 32 * 32;
+        return switch (w.type()) {
+            case Q4_0 -> rows * w.cols() / 32 * 20;
+            case Q4_K -> rows * w.cols() / 32 * 24;
+            case Q5_0 -> rows * w.cols() / 32 * 36;
+            case Q6_K -> rows * w.cols() / 256 * 276;
+            default -> 0;
+        };
+    }
+
     /** Finds the Vector API implementations only when the Vector API is in use, as {@link RowOpsProvider} does. */
     final class Loader {
         private static final Method Q4 = find("dev.nabd.kernel.Q4Strips");
