@@ -46,6 +46,7 @@ public final class MatMul implements ThreadTeam.Task {
     private final RowOps[] kernels = new RowOps[MAX_MATRICES];
     private final PackedMatrix[] packs = new PackedMatrix[MAX_MATRICES];
     private final Map<Tensor, PackedMatrix> packed = new IdentityHashMap<>();
+    private long packedBytes;   // heap taken by the copies in packed
     // The step's activations in the 8-bit forms its packed matrices take (Q8_0, Q8_K), by ordinal.
     private final Q8Activations[] quantized = new Q8Activations[ActivationFormat.values().length];
     private final boolean[] quantizedDone = new boolean[ActivationFormat.values().length];
@@ -106,8 +107,10 @@ public final class MatMul implements ThreadTeam.Task {
     /**
      * Multiplies {@code w} from now on in its packed form, when it has one on this machine (see
      * {@link PackedMatrix#of}); returns whether it does. Packing copies the matrix, once, at load, to the
-     * Java heap: a matrix whose copy would leave less than an eighth of the heap (and 512 MiB) free stays
-     * in the file and is multiplied by its float kernel, with one warning per run.
+     * Java heap. The copies of one instance stay within the heap's maximum less a reserve (an eighth, at
+     * least 256 MiB): a matrix past that budget stays in the file and is multiplied by its float kernel,
+     * with one warning per run. The budget depends on -Xmx only, not on the heap's state at the moment,
+     * so the same model and heap always take the same kernels.
      */
     public boolean pack(Tensor w) {
         if (!llamaActivations) {
@@ -116,20 +119,20 @@ public final class MatMul implements ThreadTeam.Task {
         if (packed.containsKey(w)) {
             return true;
         }
-        Runtime rt = Runtime.getRuntime();
-        long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        long max = Runtime.getRuntime().maxMemory();
         long need = PackedMatrix.heapBytes(w);
-        if (need > free - Math.max(512L << 20, rt.maxMemory() / 8)) {
-            if (need > 0 && !HEAP_WARNED.getAndSet(true)) {
+        if (packedBytes + need > max - Math.max(256L << 20, max / 8)) {
+            if (need > 0 && FloatOpsProvider.get() instanceof PanamaFloatOps && !HEAP_WARNED.getAndSet(true)) {
                 System.getLogger(MatMul.class.getName()).log(System.Logger.Level.WARNING,
                         "the Java heap ({0} MiB) is too small to repack every matrix for the integer kernels; the rest are"
-                                + " multiplied from the file, more slowly (give the JVM more heap: -Xmx)", rt.maxMemory() >> 20);
+                                + " multiplied from the file, more slowly (give the JVM more heap: -Xmx)", String.valueOf(max >> 20));
             }
             return false;
         }
         PackedMatrix p = PackedMatrix.of(w);
         if (p != null) {
             packed.put(w, p);
+            packedBytes += need;
         }
         return p != null;
     }

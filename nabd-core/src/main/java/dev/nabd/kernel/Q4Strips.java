@@ -130,7 +130,7 @@ final class Q4Strips extends Strips {
 
     @Override
     void one(int s, Q8Activations quantized, int t, float[] y, int yOff) {
-        byte[] q = quantized.quants();
+        short[] q = quantized.wideQuants();
         float[] d = quantized.scales();
         float[] sums = quantized.blockSums();
         // Shift counts as vectors (vpsllvw/vpsravw, one instruction each): with a scalar count C2 moves the
@@ -198,7 +198,7 @@ final class Q4Strips extends Strips {
 
     @Override
     void tile(int first, short[] w, Q8Activations x, int t, float[] y, int yOff, int yStride) {
-        integerTile(first, w, x.quants(), x.scales(), t, y, yOff, yStride);
+        integerTile(first, w, x.wideQuants(), x.scales(), t, y, yOff, yStride);
         if (offsets != null) {
             addOffsets(first, x.blockSums(), t, y, yOff, yStride);
         }
@@ -208,7 +208,7 @@ final class Q4Strips extends Strips {
      * The integer part of {@link #tile}. The twelve integer sums of a block stay in registers; the float
      * results are accumulated in y itself, which leaves registers for four strips' weights.
      */
-    private void integerTile(int first, short[] w, byte[] q, float[] d, int t, float[] y, int yOff, int yStride) {
+    private void integerTile(int first, short[] w, short[] q, float[] d, int t, float[] y, int yOff, int yStride) {
         int stride = STRIPS * W;
         for (int j = 0; j < TOKENS; j++) {
             java.util.Arrays.fill(y, yOff + j * yStride, yOff + j * yStride + stride, 0f);

@@ -90,7 +90,7 @@ final class Q5Strips extends Strips {
      */
     @Override
     void one(int s, Q8Activations quantized, int t, float[] y, int yOff) {
-        byte[] q = quantized.quants();
+        short[] q = quantized.wideQuants();
         float[] d = quantized.scales();
         ShortVector by8 = ShortVector.broadcast(S, (short) 8);   // a vector shift count: see Q4Strips.one
         FloatVector lo = FloatVector.zero(F);
@@ -145,7 +145,7 @@ final class Q5Strips extends Strips {
      */
     @Override
     void tile(int first, short[] w, Q8Activations quantized, int t, float[] y, int yOff, int yStride) {
-        byte[] q = quantized.quants();
+        short[] q = quantized.wideQuants();
         float[] d = quantized.scales();
         for (int j = 0; j < TOKENS; j++) {
             java.util.Arrays.fill(y, yOff + j * yStride, yOff + j * yStride + STRIPS * W, 0f);

@@ -28,12 +28,13 @@ import java.nio.ByteOrder;
  *   quants: 128 × W shorts    pair 8g+k: lane r = row r's q − 32 of column 16g+k in the low byte and of
  *                             column 16g+k+8 in the high byte, each in [−32, 31]
  * </pre>
- * A byte per 6-bit value costs 22% more memory than the file's bit planes, but the values come out with
+ * A byte per 6-bit value makes the copy 31% larger than the file's blocks (276 bytes per row and 256
+ * columns against 210), but the values come out with
  * three shifts per pair (left 8 then arithmetic right 8; arithmetic right 8), where the planes need five
  * shifts and masks per value. (Bytes widened by load, one column per vector, ran at half the speed: the
  * widening is a lane-crossing instruction.)
  *
- * <p>Arithmetic, per row and super-block, exactly as ggml's {@code vec_dot_q6_K_q8_K}: the integer
+ * <p>Arithmetic, per row and super-block, as ggml's {@code vec_dot_q6_K_q8_K} states it: the integer
  * {@code Σ_g scale_g · Σ_{c in g} (q_c − 32)·x_c}, then {@code y = fma(sum, d_w·d_x, y)} super-block after
  * super-block. The 16-bit lanes hold a sub-block's sum in two halves of eight columns, the
  * low and the high bytes of its pairs (|8·32·127| = 32512 fits; sixteen would not), which are widened to 32 bits before they meet the scale
@@ -45,8 +46,8 @@ import java.nio.ByteOrder;
  */
 final class Q6Strips extends Strips {
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
-    /** Half a column, to be widened to the HALF lanes of I. */
-    private static final VectorSpecies<Byte> HALF_COLUMN = VectorSpecies.of(byte.class, VectorShape.forBitSize(8 * HALF));
+    /** Half a column, to be widened to the HALF lanes of I (at least 64 bits: W ≥ 16, AVX2 and up). */
+    private static final VectorSpecies<Byte> HALF_COLUMN = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, 8 * HALF)));
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
     private static final int SUPER = 256;
@@ -72,7 +73,7 @@ final class Q6Strips extends Strips {
     /** The packed copy of a Q6_K matrix, or null when it outgrows an array. */
     static PackedMatrix of(Tensor w) {
         long size = (long) padded(w.rows()) / W * (w.cols() / SUPER) * SUPER_SHORTS;
-        if (w.type() != GgmlType.Q6_K || W < 8 || size > Integer.MAX_VALUE - 64) {
+        if (w.type() != GgmlType.Q6_K || W < 16 || size > Integer.MAX_VALUE - 64) {
             return null;
         }
         int rows = w.rows();
@@ -130,7 +131,7 @@ final class Q6Strips extends Strips {
      */
     @Override
     void one(int s, Q8Activations quantized, int t, float[] y, int yOff) {
-        byte[] q = quantized.quants();
+        short[] q = quantized.wideQuants();
         float[] d = quantized.scales();
         ShortVector by8 = ShortVector.broadcast(S, (short) 8);   // a vector shift count: see Q4Strips.one
         FloatVector lo = FloatVector.zero(F);
@@ -201,7 +202,7 @@ final class Q6Strips extends Strips {
      */
     @Override
     void tile(int first, short[] w, Q8Activations quantized, int t, float[] y, int yOff, int yStride) {
-        byte[] q = quantized.quants();
+        short[] q = quantized.wideQuants();
         float[] d = quantized.scales();
         for (int j = 0; j < TOKENS; j++) {
             java.util.Arrays.fill(y, yOff + j * yStride, yOff + j * yStride + STRIPS * W, 0f);
