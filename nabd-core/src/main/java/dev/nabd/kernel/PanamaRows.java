@@ -142,16 +142,32 @@ final class PanamaRows {
         }
 
         // Two rows, each x vector loaded once for both; per row the same operations in the same order as
-        // dot(), so the same bits.
+        // dot(), so the same bits. The conversions are written out in the loop: two calls of load() per
+        // iteration were not always inlined, and a vector returned from a call that is not inlined is
+        // boxed on the heap (megabytes per token, seen by NoAllocationTest on one JIT schedule of four).
         @Override
         public void dot2(MemorySegment w, long off0, long off1, float[] x, int xOff, int n, float[] out, int o0, int o1) {
             FloatVector acc0 = FloatVector.zero(F);
             FloatVector acc1 = FloatVector.zero(F);
             int i = 0;
-            for (int bound = F.loopBound(n); i < bound; i += L) {
-                FloatVector xv = FloatVector.fromArray(F, x, xOff + i);
-                acc0 = load(w, off0 + 2L * i).fma(xv, acc0);
-                acc1 = load(w, off1 + 2L * i).fma(xv, acc1);
+            if (brain) {
+                for (int bound = F.loopBound(n); i < bound; i += L) {
+                    FloatVector xv = FloatVector.fromArray(F, x, xOff + i);
+                    IntVector h0 = (IntVector) ShortVector.fromMemorySegment(S, w, off0 + 2L * i, LE).convertShape(VectorOperators.S2I, I, 0);
+                    IntVector h1 = (IntVector) ShortVector.fromMemorySegment(S, w, off1 + 2L * i, LE).convertShape(VectorOperators.S2I, I, 0);
+                    acc0 = h0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xv, acc0);
+                    acc1 = h1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xv, acc1);
+                }
+            } else {
+                for (int bound = F.loopBound(n); i < bound; i += L) {
+                    FloatVector xv = FloatVector.fromArray(F, x, xOff + i);
+                    IntVector h0 = (IntVector) ShortVector.fromMemorySegment(S, w, off0 + 2L * i, LE).convertShape(VectorOperators.S2I, I, 0);
+                    IntVector h1 = (IntVector) ShortVector.fromMemorySegment(S, w, off1 + 2L * i, LE).convertShape(VectorOperators.S2I, I, 0);
+                    FloatVector m0 = h0.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f);
+                    FloatVector m1 = h1.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f);
+                    acc0 = m0.reinterpretAsInts().or(h0.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().fma(xv, acc0);
+                    acc1 = m1.reinterpretAsInts().or(h1.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().fma(xv, acc1);
+                }
             }
             for (VectorShuffle<Float> h : PanamaFloatOps.HALVES) {
                 acc0 = acc0.add(acc0.rearrange(h));
