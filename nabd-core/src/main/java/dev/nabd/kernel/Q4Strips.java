@@ -210,9 +210,6 @@ final class Q4Strips extends Strips {
      */
     private void integerTile(int first, short[] w, short[] q, float[] d, int t, float[] y, int yOff, int yStride) {
         int stride = STRIPS * W;
-        for (int j = 0; j < TOKENS; j++) {
-            java.util.Arrays.fill(y, yOff + j * yStride, yOff + j * yStride + stride, 0f);
-        }
         for (int b = 0; b < blocks; b++) {
             int x0 = t * cols + 32 * b;
             int x1 = x0 + cols;

@@ -147,9 +147,6 @@ final class Q5Strips extends Strips {
     void tile(int first, short[] w, Q8Activations quantized, int t, float[] y, int yOff, int yStride) {
         short[] q = quantized.wideQuants();
         float[] d = quantized.scales();
-        for (int j = 0; j < TOKENS; j++) {
-            java.util.Arrays.fill(y, yOff + j * yStride, yOff + j * yStride + STRIPS * W, 0f);
-        }
         for (int b = 0; b < blocks; b++) {
             int x0 = t * cols + 32 * b;
             int x1 = x0 + cols;

@@ -193,8 +193,9 @@ final class Q6Strips extends Strips {
 
     /**
      * Tokens t .. t+2 through strips first and first+1 (unpacked in {@code w}); token t+j's results go
-     * to y[yOff + j·yStride ..]. Each column loaded serves three tokens and each activation broadcast two strips. The six 16-bit sums
-     * cover eight columns (half a sub-block), then meet the scale in 32 bits: sc·(a + b) = sc·a + sc·b in
+     * to y[yOff + j·yStride ..]. Each column loaded serves three tokens and each activation broadcast
+     * two strips. The six 16-bit sums cover eight columns (half a sub-block), then meet the scale in 32
+     * bits: sc·(a + b) = sc·a + sc·b in
      * exact integers, so the super-block sums are those of {@link #one}, and so are the results. 6 short,
      * 12 int and 4 scale vectors, 2 columns and a broadcast: 25 of the 32 AVX-512 registers (C2 still
      * spills a few int sums; measured 25-30 Gweights/s at 16 tokens, on par with the float tile it
@@ -204,9 +205,6 @@ final class Q6Strips extends Strips {
     void tile(int first, short[] w, Q8Activations quantized, int t, float[] y, int yOff, int yStride) {
         short[] q = quantized.wideQuants();
         float[] d = quantized.scales();
-        for (int j = 0; j < TOKENS; j++) {
-            java.util.Arrays.fill(y, yOff + j * yStride, yOff + j * yStride + STRIPS * W, 0f);
-        }
         int nextScales = supers * 16 * W;   // from a strip's scales to the next strip's
         int blocks = cols / Q8Activations.BLOCK;
         for (int b = 0; b < supers; b++) {

@@ -84,6 +84,9 @@ abstract class Strips implements PackedMatrix {
                 unpack(first, w);
                 for (int t = 0; t < tokens; t += TOKENS) {
                     int from = Math.min(t, tokens - TOKENS);
+                    for (int j = from; j < from + TOKENS; j++) {   // the tile adds into y
+                        java.util.Arrays.fill(y, j * yStride + first * W, j * yStride + (first + group) * W, 0f);
+                    }
                     tile(first, w, x, from, y, from * yStride + first * W, yStride);
                 }
             }
@@ -111,7 +114,7 @@ abstract class Strips implements PackedMatrix {
 
     /**
      * Tokens t .. t+TOKENS through the group unpacked in {@code w}, whose first strip is {@code first};
-     * token t+j's results go to y[yOff + j·yStride ..].
+     * token t+j's results are added to y[yOff + j·yStride ..], which the caller has zeroed.
      */
     abstract void tile(int first, short[] w, Q8Activations x, int t, float[] y, int yOff, int yStride);
 }
