@@ -1,6 +1,7 @@
 package dev.nabd.kernel;
 
 import dev.nabd.tensor.GgmlType;
+import dev.nabd.tensor.QuantMath;
 
 /**
  * The form llama.cpp gives activations before multiplying them with weights of a type (ggml's
@@ -78,7 +79,7 @@ public enum ActivationFormat {
             }
             case Q8_K -> {
                 for (int b = 0; b < n; b += 256) {
-                    float max = Q8Activations.largestMagnitude(x, xOff + b, 256);
+                    float max = QuantMath.largestMagnitude(x, xOff + b, 256);
                     if (max == 0) {
                         java.util.Arrays.fill(out, outOff + b, outOff + b + 256, 0f);
                         continue;

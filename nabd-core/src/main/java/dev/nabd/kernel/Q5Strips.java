@@ -123,18 +123,7 @@ final class Q5Strips extends Strips {
      */
     @Override
     void unpack(int first, short[] w) {
-        ShortVector by8 = ShortVector.broadcast(S, (short) 8);
-        for (int i = 0; i < STRIPS; i++) {
-            for (int b = 0; b < blocks; b++) {
-                int block = (first + i) * blocks + b;
-                for (int k = 0; k < 16; k++) {
-                    ShortVector v = ShortVector.fromArray(S, quants, (block * 16 + k) * W);
-                    int c = 32 * b + k;
-                    v.lanewise(VectorOperators.LSHL, by8).lanewise(VectorOperators.ASHR, by8).intoArray(w, (c * STRIPS + i) * W);
-                    v.lanewise(VectorOperators.ASHR, by8).intoArray(w, ((c + 16) * STRIPS + i) * W);
-                }
-            }
-        }
+        unpackBytePairs(quants, 16, first, w);
     }
 
     /**

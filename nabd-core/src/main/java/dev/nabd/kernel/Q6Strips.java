@@ -175,20 +175,7 @@ final class Q6Strips extends Strips {
      */
     @Override
     void unpack(int first, short[] w) {
-        ShortVector by8 = ShortVector.broadcast(S, (short) 8);   // a vector shift count: see Q4Strips.one
-        for (int i = 0; i < STRIPS; i++) {
-            for (int b = 0; b < supers; b++) {
-                int block = (first + i) * supers + b;
-                for (int g = 0; g < 16; g++) {
-                    for (int k = 0; k < 8; k++) {
-                        ShortVector v = ShortVector.fromArray(S, quants, (block * 128 + 8 * g + k) * W);
-                        int c = SUPER * b + 16 * g + k;
-                        v.lanewise(VectorOperators.LSHL, by8).lanewise(VectorOperators.ASHR, by8).intoArray(w, (c * STRIPS + i) * W);
-                        v.lanewise(VectorOperators.ASHR, by8).intoArray(w, ((c + 8) * STRIPS + i) * W);
-                    }
-                }
-            }
-        }
+        unpackBytePairs(quants, 8, first, w);
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.nabd.kernel;
 
+import dev.nabd.tensor.QuantMath;
+
 /**
  * Activation rows quantised to 8 bits as ggml does before an integer product ({@code vec_dot_type}):
  * integers q in [−127, 127] with value ≈ d·q, d shared by a block. Integer weights times these integers
@@ -112,7 +114,7 @@ public final class Q8Activations {
     }
 
     private void quantizeQ8_K(float[] x, int from, int to, int scale) {
-        float max = largestMagnitude(x, from, SUPER);
+        float max = QuantMath.largestMagnitude(x, from, SUPER);
         float amax = Math.abs(max);
         float iscale = amax == 0 ? 0 : -127f / max;
         // |iscale·x| ≤ 127 up to a rounding of the product, which cannot reach 127.5: ggml's min(127, ·)
@@ -127,20 +129,6 @@ public final class Q8Activations {
             d[scale + b] = dk;
             sums[scale + b] = dk * sum;
         }
-    }
-
-    /** Q8_K's {@code max}: the value of largest magnitude among x[off .. off+n), the first on a tie; 0 if all are 0. */
-    static float largestMagnitude(float[] x, int off, int n) {
-        float amax = 0;
-        float max = 0;
-        for (int i = 0; i < n; i++) {
-            float ax = Math.abs(x[off + i]);
-            if (ax > amax) {
-                amax = ax;
-                max = x[off + i];
-            }
-        }
-        return max;
     }
 
     /** The scale of a Q8_0 block whose largest |x| is {@code amax}: amax/127, rounded to fp16 as ggml stores it. */

@@ -1,6 +1,8 @@
 package dev.nabd.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -97,6 +99,24 @@ abstract class Strips implements PackedMatrix {
             for (int t = 0; t < tokens; t++) {
                 one(whole, x, t, out, 0);
                 System.arraycopy(out, 0, y, t * yStride + whole * W, rows - whole * W);
+            }
+        }
+    }
+
+    /**
+     * {@link #unpack} for strips of signed byte pairs ({@link Q5Strips}, {@link Q6Strips}): each short holds
+     * the values of columns c and c + span in its low and high bytes, a strip's cols/2 pairs in order, span
+     * pairs covering 2·span columns at a time. Column c of strip first+i goes to w at (c·group + i)·W.
+     */
+    final void unpackBytePairs(short[] pairs, int span, int first, short[] w) {
+        ShortVector by8 = ShortVector.broadcast(S, (short) 8);   // a vector shift count: see Q4Strips.one
+        for (int i = 0; i < group; i++) {
+            int strip = (first + i) * (cols / 2) * W;
+            for (int j = 0; j < cols / 2; j++) {
+                ShortVector v = ShortVector.fromArray(S, pairs, strip + j * W);
+                int c = 2 * span * (j / span) + j % span;
+                v.lanewise(VectorOperators.LSHL, by8).lanewise(VectorOperators.ASHR, by8).intoArray(w, (c * group + i) * W);
+                v.lanewise(VectorOperators.ASHR, by8).intoArray(w, ((c + span) * group + i) * W);
             }
         }
     }

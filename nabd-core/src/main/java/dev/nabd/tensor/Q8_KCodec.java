@@ -55,15 +55,8 @@ final class Q8_KCodec implements BlockCodec {
         for (int b = 0; b < n / QK; b++) {
             long block = offset + (long) b * BYTES;
             int x = srcOffset + b * QK;
-            float max = 0;
-            float amax = 0;
-            for (int j = 0; j < QK; j++) {
-                float ax = Math.abs(src[x + j]);
-                if (ax > amax) {
-                    amax = ax;
-                    max = src[x + j];
-                }
-            }
+            float max = QuantMath.largestMagnitude(src, x, QK);
+            float amax = Math.abs(max);
             if (amax == 0) {
                 // ggml leaves bsums unwritten here; zeros are what they would sum to.
                 BlockBytes.zero(dst, block, BYTES);

@@ -8,7 +8,7 @@ package dev.nabd.tensor;
  * because the searches compare float sums: a different rounding anywhere picks other quants and the
  * bytes stop matching llama-quantize's. Arrays of quants are {@code int[]} here; ggml's are bytes.
  */
-final class QuantMath {
+public final class QuantMath {
     /** ggml's GROUP_MAX_EPS: a group whose largest magnitude is below this is all zeros. */
     static final float GROUP_MAX_EPS = 1e-15f;
 
@@ -30,6 +30,24 @@ final class QuantMath {
         return (int) Math.copySign(r, v);
     }
 
+    /**
+     * The value of largest magnitude among {@code x[off .. off+n)}, the first on a tie, 0 if all are 0:
+     * the {@code max} that ggml's {@code make_qx_quants} and {@code quantize_row_q8_K} scale by (sign
+     * included). Public for the kernels' Q8_K activations, which must round exactly as this codec does.
+     */
+    public static float largestMagnitude(float[] x, int off, int n) {
+        float amax = 0;
+        float max = 0;
+        for (int i = 0; i < n; i++) {
+            float ax = Math.abs(x[off + i]);
+            if (ax > amax) {
+                amax = ax;
+                max = x[off + i];
+            }
+        }
+        return max;
+    }
+
     private static int clamp(int v, int min, int max) {
         return Math.max(min, Math.min(max, v));
     }
@@ -40,15 +58,8 @@ final class QuantMath {
      * {@code -nmax/max}; writes quants {@code 0 .. 2·nmax-1} (offset by nmax) to {@code quants[qo ..]}.
      */
     static float makeQxQuants(int n, int nmax, float[] x, int xo, int[] quants, int qo) {
-        float max = 0;
-        float amax = 0;
-        for (int i = 0; i < n; i++) {
-            float ax = Math.abs(x[xo + i]);
-            if (ax > amax) {
-                amax = ax;
-                max = x[xo + i];
-            }
-        }
+        float max = largestMagnitude(x, xo, n);
+        float amax = Math.abs(max);
         if (amax < GROUP_MAX_EPS) {
             for (int i = 0; i < n; i++) {
                 quants[qo + i] = 0;
