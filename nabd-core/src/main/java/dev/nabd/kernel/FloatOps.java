@@ -79,6 +79,9 @@ public interface FloatOps {
      */
     float expSum(float[] v, int off, int n, float max);
 
+    /** e^x, the same bits as one exponential of {@link #expSum} (whose v[i] − max is x). */
+    float exp(float x);
+
     /** Number of float lanes processed per instruction (1 for the scalar implementation). */
     int lanes();
 

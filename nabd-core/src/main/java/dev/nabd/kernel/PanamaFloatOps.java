@@ -258,6 +258,11 @@ final class PanamaFloatOps implements FloatOps {
     }
 
     @Override
+    public float exp(float x) {
+        return Exp.exp(x);
+    }
+
+    @Override
     public float expSum(float[] v, int off, int n, float max) {
         return exponentials(v, null, off, n, max, false);
     }

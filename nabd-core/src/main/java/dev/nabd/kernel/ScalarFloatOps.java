@@ -97,6 +97,11 @@ final class ScalarFloatOps implements FloatOps {
     }
 
     @Override
+    public float exp(float x) {
+        return Exp.exp(x);
+    }
+
+    @Override
     public float expSum(float[] v, int off, int n, float max) {
         float sum = 0f;
         for (int i = off; i < off + n; i++) {

@@ -12,6 +12,11 @@ import dev.nabd.tensor.GgmlType;
  */
 public final class InferenceState {
     final KvCache kv;             // null for a batch state, whose rows name their own caches
+    /** Positions per block of attention's online softmax: their keys and values are decoded once per block. */
+    static final int KEY_BLOCK = 32;
+    /** Batch rows per attention item at most: the rows that share each decoded block. */
+    static final int ROWS_PER_RUN = 16;
+
     final KvCache[] rowCache;     // per batch row: the sequence's cache
     final int[] rowPosition;      // per batch row: its position in that cache
     final int[] logitRows;        // batch rows whose logits are produced, in output order
@@ -30,11 +35,17 @@ public final class InferenceState {
     final float[] up;
     final float[] cos;     // RoPE rotation of the current row: [ropeDim / 2]
     final float[] sin;
-    final float[][] scores; // per worker: attention scores over the context, for each head of a KV group
+    // Attention scratch per worker (Transformer.attendHeads): a block of positions' keys and values of one
+    // KV head decoded to floats, the block's scores of one query head, and per row and head of a run the
+    // running maximum and sum of the online softmax.
+    final float[][] blockKeys;
+    final float[][] blockValues;
+    final float[][] blockScores;
+    final float[][] runMax;
+    final float[][] runSum;
+    final int[] runStart;  // attention's runs of batch rows with one cache: run i is rows runStart[i] .. runStart[i+1]
     final float[] logits;  // [maxLogitRows × vocab]
 
-    final float[][] headKeys;   // per worker: one position's key of a KV head, decoded from the cache
-    final float[][] headValues; // per worker: one position's value of a KV head, decoded from the cache
 
     InferenceState(ModelConfig c, int contextLength, int maxBatch, int maxLogitRows, int workers, GgmlType kvType) {
         if (maxBatch < 1 || maxLogitRows < 1) {
@@ -58,9 +69,12 @@ public final class InferenceState {
         this.up = new float[maxBatch * c.ffnDim()];
         this.cos = new float[c.ropeDim() / 2];
         this.sin = new float[c.ropeDim() / 2];
-        this.scores = new float[workers][c.heads() / c.kvHeads() * contextLength];
-        this.headKeys = new float[workers][c.headDim()];
-        this.headValues = new float[workers][c.valueDim()];
+        this.blockKeys = new float[workers][KEY_BLOCK * c.headDim()];
+        this.blockValues = new float[workers][KEY_BLOCK * c.valueDim()];
+        this.blockScores = new float[workers][KEY_BLOCK];
+        this.runMax = new float[workers][ROWS_PER_RUN * c.heads() / c.kvHeads()];
+        this.runSum = new float[workers][ROWS_PER_RUN * c.heads() / c.kvHeads()];
+        this.runStart = new int[maxBatch + 1];
         this.logits = new float[maxLogitRows * c.vocabSize()];
     }
 

@@ -235,90 +235,127 @@ public final class Transformer {
     }
 
     /**
-     * Causal attention over the KV cache as one thread-team step. An item is a batch row, a KV head and a
-     * run of the query heads that share it (GQA): each key and value of that KV head is decoded once for
-     * the whole run. Runs are whole groups when the batch gives every thread at least two items, and are
-     * split down to single heads only to give threads enough items (one token, few KV heads). Items are
-     * split over threads in contiguous ranges. The step object is reused, so running it allocates nothing.
+     * Causal attention over the KV cache as one thread-team step. An item is a run of consecutive batch
+     * rows of the same cache (at most {@link InferenceState#ROWS_PER_RUN}), one KV head, and a run of the
+     * query heads that share it (GQA): every key and value of that KV head is decoded from the cache once
+     * for all of the item's rows and heads. Head runs are whole groups when the batch gives every thread at
+     * least two items, and are split down to single heads only to give threads enough items (one token,
+     * few KV heads). Items go to threads in turn, not in ranges: a prompt's later rows see more positions,
+     * and turns spread them evenly. The step object is reused, so running it allocates nothing.
      */
     private final class AttentionStep implements ThreadTeam.Task {
         private InferenceState s;
         private int layer;
-        private int batch;
+        private int rowRuns;
         private int runsPerGroup;
 
         void run(InferenceState s, int layer, int batch) {
             this.s = s;
             this.layer = layer;
-            this.batch = batch;
-            int group = c.heads() / c.kvHeads();
-            int runs = 1;
-            while (runs < group && batch * c.kvHeads() * runs < 2 * team.size()) {
-                runs++;
+            // Runs of rows: a new one where the cache changes or the run is full.
+            int runs = 0;
+            for (int b = 0; b < batch; b++) {
+                if (b == 0 || s.rowCache[b] != s.rowCache[b - 1] || b - s.runStart[runs - 1] == InferenceState.ROWS_PER_RUN) {
+                    s.runStart[runs++] = b;
+                }
             }
-            this.runsPerGroup = runs;
+            s.runStart[runs] = batch;
+            this.rowRuns = runs;
+            int group = c.heads() / c.kvHeads();
+            int headRuns = 1;
+            while (headRuns < group && runs * c.kvHeads() * headRuns < 2 * team.size()) {
+                headRuns++;
+            }
+            this.runsPerGroup = headRuns;
             team.run(this);
         }
 
         @Override
         public void run(int index, int size) {
             int group = c.heads() / c.kvHeads();
-            int perRow = c.kvHeads() * runsPerGroup;
-            int items = batch * perRow;
-            for (int item = ThreadTeam.rangeStart(items, index, size), end = ThreadTeam.rangeStart(items, index + 1, size); item < end; item++) {
-                int b = item / perRow;
-                int kvHead = item % perRow / runsPerGroup;
+            int perRun = c.kvHeads() * runsPerGroup;
+            for (int item = index; item < rowRuns * perRun; item += size) {
+                int rowRun = item / perRun;
+                int kvHead = item % perRun / runsPerGroup;
                 int run = item % runsPerGroup;
                 int first = kvHead * group + ThreadTeam.rangeStart(group, run, runsPerGroup);
                 int last = kvHead * group + ThreadTeam.rangeStart(group, run + 1, runsPerGroup);
-                attendHeads(s, layer, index, b, kvHead, first, last);
+                attendHeads(s, layer, index, s.runStart[rowRun], s.runStart[rowRun + 1], kvHead, first, last);
             }
         }
     }
 
     /**
-     * Attention of query heads {@code first .. last} (all reading KV head {@code kvHead}) of batch row
-     * {@code b} over every position of the row's cache up to its own: scores, softmax, weighted sum of
-     * values into {@code att}. Each position's key and value are decoded from the cache once and used by
-     * every head of the run; the float dot product over a decoded row gives the bits of the cache type's
-     * fused one (BatchInvarianceTest), so how heads are grouped does not change any result.
+     * Attention of query heads {@code first .. last} (all reading KV head {@code kvHead}) of batch rows
+     * {@code from .. to} (one cache) over every position of the cache up to each row's own, into {@code att}.
+     *
+     * <p>Online softmax over blocks of {@link InferenceState#KEY_BLOCK} positions, the blocks aligned to
+     * position 0: a block's keys and values are decoded once into float scratch for all rows and heads of
+     * the item; per row and head, the block's scores raise the running maximum m, the sums so far are
+     * scaled by e^(m_old − m), and the block's e^(score − m) are added to the sum l and, times each value,
+     * to the output; the output is divided by l at the end. A row's result depends on its own query and
+     * the cache alone, computed in the same order whatever rows share its item: a token gives the same bits
+     * batched or alone (BatchInvarianceTest). The float dot product over a decoded row gives the bits of
+     * the cache type's fused one, so decoding first does not change them either.
      */
-    private void attendHeads(InferenceState s, int layer, int worker, int b, int kvHead, int first, int last) {
-        KvCache kv = s.rowCache[b];
+    private void attendHeads(InferenceState s, int layer, int worker, int from, int to, int kvHead, int first, int last) {
+        KvCache kv = s.rowCache[from];
         RowOps kvRows = kv.rows();
         MemorySegment keys = kv.keys(layer);
         MemorySegment values = kv.values(layer);
-        float[] scores = s.scores[worker];
-        float[] key = s.headKeys[worker];
-        float[] value = s.headValues[worker];
+        float[] blockKeys = s.blockKeys[worker];
+        float[] blockValues = s.blockValues[worker];
+        float[] p = s.blockScores[worker];
+        float[] max = s.runMax[worker];
+        float[] sum = s.runSum[worker];
         int headDim = c.headDim();
         int valueDim = c.valueDim();
-        int positions = s.rowPosition[b] + 1;
+        int heads = last - first;
         float scale = (float) (1.0 / Math.sqrt(headDim));
-        // scores[(h - first) · positions + t]: head h's score of position t.
-        for (int t = 0; t < positions; t++) {
-            kvRows.dequantize(keys, kv.keyOffset(t, kvHead), key, 0, headDim);
+        int positions = 0;
+        for (int b = from; b < to; b++) {
+            positions = Math.max(positions, s.rowPosition[b] + 1);
             for (int h = first; h < last; h++) {
-                scores[(h - first) * positions + t] = ops.dot(key, 0, s.q, b * c.qDim() + h * headDim, headDim) * scale;
+                int o = b * c.qDim() + h * valueDim;
+                java.util.Arrays.fill(s.att, o, o + valueDim, 0f);
+                max[(b - from) * heads + h - first] = Float.NEGATIVE_INFINITY;
+                sum[(b - from) * heads + h - first] = 0f;
             }
         }
-        for (int h = first; h < last; h++) {
-            int row = (h - first) * positions;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int t = 0; t < positions; t++) {
-                max = Math.max(max, scores[row + t]);
+        for (int k0 = 0; k0 < positions; k0 += InferenceState.KEY_BLOCK) {
+            int n = Math.min(InferenceState.KEY_BLOCK, positions - k0);
+            for (int j = 0; j < n; j++) {
+                kvRows.dequantize(keys, kv.keyOffset(k0 + j, kvHead), blockKeys, j * headDim, headDim);
+                kvRows.dequantize(values, kv.valueOffset(k0 + j, kvHead), blockValues, j * valueDim, valueDim);
             }
-            float inv = 1f / ops.expSum(scores, row, positions, max);
-            for (int t = 0; t < positions; t++) {
-                scores[row + t] *= inv;
+            for (int b = from; b < to; b++) {
+                int count = Math.min(n, s.rowPosition[b] + 1 - k0);   // the causal mask
+                for (int h = first; h < last && count > 0; h++) {
+                    int qOff = b * c.qDim() + h * headDim;
+                    float blockMax = Float.NEGATIVE_INFINITY;
+                    for (int j = 0; j < count; j++) {
+                        p[j] = ops.dot(blockKeys, j * headDim, s.q, qOff, headDim) * scale;
+                        blockMax = Math.max(blockMax, p[j]);
+                    }
+                    int m = (b - from) * heads + h - first;
+                    int out = b * c.qDim() + h * valueDim;
+                    float newMax = Math.max(max[m], blockMax);
+                    if (newMax != max[m] && sum[m] != 0f) {
+                        float correction = ops.exp(max[m] - newMax);
+                        ops.scale(correction, s.att, out, valueDim);
+                        sum[m] *= correction;
+                    }
+                    max[m] = newMax;
+                    sum[m] += ops.expSum(p, 0, count, newMax);
+                    for (int j = 0; j < count; j++) {
+                        ops.axpy(p[j], blockValues, j * valueDim, s.att, out, valueDim);
+                    }
+                }
             }
-            int outOff = b * c.qDim() + h * valueDim;
-            java.util.Arrays.fill(s.att, outOff, outOff + valueDim, 0f);
         }
-        for (int t = 0; t < positions; t++) {
-            kvRows.dequantize(values, kv.valueOffset(t, kvHead), value, 0, valueDim);
+        for (int b = from; b < to; b++) {
             for (int h = first; h < last; h++) {
-                ops.axpy(scores[(h - first) * positions + t], value, 0, s.att, b * c.qDim() + h * valueDim, valueDim);
+                ops.scale(1f / sum[(b - from) * heads + h - first], s.att, b * c.qDim() + h * valueDim, valueDim);
             }
         }
     }

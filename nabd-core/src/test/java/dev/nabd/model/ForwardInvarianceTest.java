@@ -23,8 +23,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * requests, or reusing a cached prefix, relies on exactly this.)
  */
 class ForwardInvarianceTest {
-    private static final int[] PROMPT = {1, 72, 101, 108, 108, 111, 44, 32, 119, 111, 114, 108, 100, 33};
-    private static final int[][] CHUNKINGS = {{14}, {5, 9}, {3, 4, 1, 6}, {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}};
+    // 40 tokens: attention's key blocks are 32 positions and its runs of rows 16 (InferenceState), so the
+    // chunkings below cross both boundaries at different rows.
+    private static final int[] PROMPT = {1, 72, 101, 108, 108, 111, 44, 32, 119, 111, 114, 108, 100, 33,
+            32, 84, 104, 101, 32, 99, 97, 116, 32, 115, 97, 116, 32, 111, 110, 32, 116, 104, 101, 32, 109, 97, 116, 46, 32, 33};
+    private static final int[][] CHUNKINGS = {{40}, {17, 23}, {3, 4, 1, 6, 26}, ones(40)};
+
+    private static int[] ones(int n) {
+        int[] a = new int[n];
+        Arrays.fill(a, 1);
+        return a;
+    }
 
     @TempDir
     Path dir;
