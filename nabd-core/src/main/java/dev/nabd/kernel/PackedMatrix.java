@@ -14,7 +14,7 @@ import java.lang.reflect.Method;
  * <p>Each output is computed the same way whatever the batch: per block an exact integer sum (as ggml's
  * dot product for the type states it), then {@code y = fma(sum, d_w·d_x, y)} block after block. So a
  * token's result does not depend on its batch company or the number of threads. The implementations
- * ({@link Strips}: Q4_0 and Q4_K, Q5_0, Q6_K) live behind the Vector API check of {@link #of}.
+ * ({@link Strips}: Q4_0 and Q4_K, Q5_0, Q6_K, Q8_0) live behind the Vector API check of {@link #of}.
  */
 public interface PackedMatrix {
 
@@ -60,7 +60,7 @@ public interface PackedMatrix {
 
     /**
      * The packed form of {@code w}, or {@code null} when there is none for its type on this machine (no
-     * Vector API, a type without an integer kernel: Q4_0, Q4_K, Q5_0 and Q6_K have one) or it is too large
+     * Vector API, a type without an integer kernel: Q4_0, Q4_K, Q5_0, Q6_K and Q8_0 have one) or it is too large
      * for one Java array. Rows need not be whole strips: the last strip is padded.
      */
     static PackedMatrix of(Tensor w) {
@@ -69,15 +69,15 @@ public interface PackedMatrix {
 
     /**
      * The Java heap a packed copy of {@code w} takes (rows rounded up to strips of 32), or 0 when its
-     * type has none. Q4_0 takes 20 bytes per 32 values (the file: 18), Q4_K 24 (18), Q5_0 36 (22), Q6_K
-     * 276 per 256 (210).
+     * type has none. Q4_0 takes 20 bytes per 32 values (the file: 18), Q4_K 24 (18), Q5_0 36 (22), Q8_0 36
+     * (34), Q6_K 276 per 256 (210).
      */
     static long heapBytes(Tensor w) {
         long rows = (w.rows() + 31L) / 32 * 32;
         return switch (w.type()) {
             case Q4_0 -> rows * w.cols() / 32 * 20;
             case Q4_K -> rows * w.cols() / 32 * 24;
-            case Q5_0 -> rows * w.cols() / 32 * 36;
+            case Q5_0, Q8_0 -> rows * w.cols() / 32 * 36;
             case Q6_K -> rows * w.cols() / 256 * 276;
             default -> 0;
         };
@@ -88,6 +88,7 @@ public interface PackedMatrix {
         private static final Method Q4 = find("dev.nabd.kernel.Q4Strips");
         private static final Method Q5 = find("dev.nabd.kernel.Q5Strips");
         private static final Method Q6 = find("dev.nabd.kernel.Q6Strips");
+        private static final Method Q8 = find("dev.nabd.kernel.Q8Strips");
 
         private Loader() {
         }
@@ -108,6 +109,7 @@ public interface PackedMatrix {
                 case Q4_0, Q4_K -> Q4;
                 case Q5_0 -> Q5;
                 case Q6_K -> Q6;
+                case Q8_0 -> Q8;
                 default -> null;
             };
             if (of == null) {

@@ -33,6 +33,7 @@ public final class Q8Activations {
     private final ActivationFormat format;
     private byte[] q = new byte[0];
     private short[] wide = new short[0];
+    private float[] floats = new float[0];
     private float[] d = new float[0];
     private float[] sums = new float[0];
     private int cols;
@@ -74,6 +75,7 @@ public final class Q8Activations {
         if (q.length < cols * batch) {
             q = new byte[cols * batch];
             wide = new short[cols * batch];
+            floats = new float[cols * batch];
             d = new float[cols / BLOCK * batch];
             sums = new float[cols / BLOCK * batch];
         }
@@ -91,6 +93,7 @@ public final class Q8Activations {
             quantizeRow(x, stride, r, blocks);
             for (int i = r * cols; i < (r + 1) * cols; i++) {
                 wide[i] = q[i];
+                floats[i] = q[i];
             }
         }
     }
@@ -158,6 +161,11 @@ public final class Q8Activations {
      */
     short[] wideQuants() {
         return wide;
+    }
+
+    /** The integers as floats, row after row: {@link Q8Strips} multiplies them in float lanes. */
+    float[] floatQuants() {
+        return floats;
     }
 
     /** The integers, row after row ({@link #cols()} per row). */

@@ -80,7 +80,7 @@ abstract class Strips implements PackedMatrix {
                 }
             }
         } else {
-            short[] w = ws.shorts(cols * group * W);
+            short[] w = ws.shorts(unpackedShorts());
             for (int s = stripFrom; s < whole; s += group) {
                 int first = Math.min(s, whole - group);
                 unpack(first, w);
@@ -124,6 +124,11 @@ abstract class Strips implements PackedMatrix {
     /** Rows rounded up to whole strips: the packed copies pad the last strip with zero rows. */
     static int padded(int rows) {
         return (rows + W - 1) / W * W;
+    }
+
+    /** The size of the buffer {@link #unpack} fills: a group's values as shorts, or 0 for a tile that reads the strips. */
+    int unpackedShorts() {
+        return cols * group * W;
     }
 
     /** Token {@code t} through strip {@code s}: y[yOff .. yOff+W). */

@@ -185,6 +185,44 @@ class PackedMatrixTest {
         }
     }
 
+    /**
+     * Q8_0 on Q8_0 activations, bit for bit as ggml's {@code vec_dot_q8_0_q8_0} states it: per block
+     * fma(Σ q·q_x, d_w·d_x, acc). Weights include blocks of −128 against activations of +127, the largest
+     * block sum (32·128·127), which the kernel's float lanes must still hold exactly.
+     */
+    @ParameterizedTest(name = "batch={0} threads={1}")
+    @MethodSource("batchesAndThreads")
+    void q8_0IsGgmlsIntegerSum(int batch, int threads) {
+        SplittableRandom r = new SplittableRandom(batch * 23L + threads);
+        int cols = 96;
+        int w = stripRows();
+        assumeTrue(w >= 16, "Q8_0 strips need vectors of 16 shorts or more");
+        Tensor m = quantized(GgmlType.Q8_0, cols, 5 * w, r);
+        for (int row = 0; row < 2; row++) {   // a block of −128
+            long blk = row * m.rowBytes() + 34L * row;
+            for (int i = 0; i < 32; i++) {
+                m.data().set(ValueLayout.JAVA_BYTE, blk + 2 + i, (byte) -128);
+            }
+        }
+        int xStride = cols + 2;
+        float[] x = gaussian(r, batch * xStride);
+        java.util.Arrays.fill(x, 0, 64, 3f);   // token 0: the first two blocks all +127
+        float[] y = new float[batch * m.rows()];
+        try (ThreadTeam team = new ThreadTeam(threads)) {
+            MatMul mm = new MatMul(team, FloatOpsProvider.get(), cols, true);
+            assertThat(mm.pack(m)).isTrue();
+            mm.apply(m, x, xStride, y, m.rows(), batch);
+        }
+        Q8Activations q = new Q8Activations(FloatOpsProvider.get());
+        q.quantize(x, xStride, cols, batch);
+        assertThat(q.quant(0, 0)).isEqualTo(127);
+        for (int t = 0; t < batch; t++) {
+            for (int row = 0; row < m.rows(); row++) {
+                assertThat(y[t * m.rows() + row]).as("token %d row %d", t, row).isEqualTo(q8_0Reference(m, row, q, t));
+            }
+        }
+    }
+
     /** Extremes: every value −32 against ±127 and the largest scales, where 16-bit sums of 16 would overflow. */
     @Test
     void largestQ6_KSumsStayExact() {
@@ -218,12 +256,12 @@ class PackedMatrixTest {
 
     /** Any strip range a thread may get, including ones that start inside a group. */
     @ParameterizedTest(name = "{0}")
-    @org.junit.jupiter.params.provider.EnumSource(value = GgmlType.class, names = {"Q4_0", "Q4_K", "Q5_0", "Q6_K"})
+    @org.junit.jupiter.params.provider.EnumSource(value = GgmlType.class, names = {"Q4_0", "Q4_K", "Q5_0", "Q6_K", "Q8_0"})
     void everyStripRangeGivesTheSameBits(GgmlType type) {
         SplittableRandom r = new SplittableRandom(3);
         int cols = type == GgmlType.Q4_0 ? 96 : 256;
         int w = stripRows();
-        assumeTrue(type != GgmlType.Q6_K || w >= 16, "Q6_K strips need vectors of 16 shorts or more");
+        assumeTrue(type != GgmlType.Q6_K && type != GgmlType.Q8_0 || w >= 16, "Q6_K and Q8_0 strips need vectors of 16 shorts or more");
         Tensor m = quantized(type, cols, 7 * w, r);
         PackedMatrix p = PackedMatrix.of(m);
         int tokens = 11;
@@ -248,6 +286,7 @@ class PackedMatrixTest {
                                     case Q4_0 -> reference(m, row, q, t);
                                     case Q6_K -> q6_KReference(m, row, q, t);
                                     case Q5_0 -> q5_0Reference(m, row, q, t);
+                                    case Q8_0 -> q8_0Reference(m, row, q, t);
                                     default -> alone[t][row];
                                 } : 0f;
                         assertThat(y[t * m.rows() + row]).as("strips %d..%d token %d row %d", from, to, t, row)
@@ -286,11 +325,11 @@ class PackedMatrixTest {
      * out as the reference says, and the outputs past them stay untouched, alone and batched.
      */
     @ParameterizedTest(name = "{0}")
-    @org.junit.jupiter.params.provider.EnumSource(value = GgmlType.class, names = {"Q4_0", "Q4_K", "Q5_0", "Q6_K"})
+    @org.junit.jupiter.params.provider.EnumSource(value = GgmlType.class, names = {"Q4_0", "Q4_K", "Q5_0", "Q6_K", "Q8_0"})
     void aPartLastStripIsPaddedNotWrittenPast(GgmlType type) {
         SplittableRandom r = new SplittableRandom(11);
         int w = stripRows();
-        assumeTrue(type != GgmlType.Q6_K || w >= 16, "Q6_K strips need vectors of 16 shorts or more");
+        assumeTrue(type != GgmlType.Q6_K && type != GgmlType.Q8_0 || w >= 16, "Q6_K and Q8_0 strips need vectors of 16 shorts or more");
         int cols = 256;
         int rows = 3 * w - 5;
         Tensor full = quantized(type, cols, 3 * w, r);
@@ -316,6 +355,7 @@ class PackedMatrixTest {
                             case Q4_0 -> reference(m, row, q, t);
                             case Q5_0 -> q5_0Reference(m, row, q, t);
                             case Q6_K -> q6_KReference(m, row, q, t);
+                            case Q8_0 -> q8_0Reference(m, row, q, t);
                             default -> whole[t * full.rows() + row];   // Q4_K: the same rows as whole strips
                         };
                         assertThat(y[t * stride + row]).as("batch %d token %d row %d", batch, t, row)
@@ -337,11 +377,14 @@ class PackedMatrixTest {
         Tensor f16 = new Tensor("f16", GgmlType.F16, new long[] {64, w}, MemorySegment.ofArray(new byte[64 * w * 2]));
         assertThat(PackedMatrix.of(f16)).isNull();
         assertThat(PackedMatrix.of(quantized(GgmlType.Q6_K, 256, w + 1, r)) != null).isEqualTo(w >= 16);
-        assertThat(PackedMatrix.of(quantized(GgmlType.Q8_0, 256, w, r))).isNull();
+        assertThat(PackedMatrix.of(quantized(GgmlType.Q8_0, 256, w + 3, r)) != null).isEqualTo(w >= 16);
+        Tensor q5_1 = quantized(GgmlType.Q5_1, 256, w, r);
+        assertThat(PackedMatrix.of(q5_1)).as("no integer kernel for Q5_1").isNull();
         assertThat(PackedMatrix.of(quantized(GgmlType.Q5_0, 256, w + 2, r))).isNotNull();
         assertThat(PackedMatrix.of(quantized(GgmlType.Q5_0, 256, w, r)).activations()).isEqualTo(ActivationFormat.Q8_0);
         if (w >= 16) {
             assertThat(PackedMatrix.of(quantized(GgmlType.Q6_K, 256, w, r)).activations()).isEqualTo(ActivationFormat.Q8_K);
+            assertThat(PackedMatrix.of(quantized(GgmlType.Q8_0, 256, w, r)).activations()).isEqualTo(ActivationFormat.Q8_0);
         }
         assertThat(PackedMatrix.of(quantized(GgmlType.Q4_K, 256, w, r)).activations()).isEqualTo(ActivationFormat.Q8_K);
         assertThat(PackedMatrix.of(q4(64, w, r)).activations()).isEqualTo(ActivationFormat.Q8_0);
@@ -443,6 +486,22 @@ class PackedMatrixTest {
                 int packed = data.get(ValueLayout.JAVA_BYTE, blk + 6 + j) & 0xFF;
                 sum += ((packed & 15 | (fifth >>> j & 1) << 4) - 16) * q.quant(token, 32 * b + j);
                 sum += ((packed >> 4 | (fifth >>> (j + 16) & 1) << 4) - 16) * q.quant(token, 32 * b + j + 16);
+            }
+            acc = Math.fma((float) sum, dw * q.scale(token, b), acc);
+        }
+        return acc;
+    }
+
+    /** Σ over blocks of fma(Σ q·q_x, d_w·d_x, acc), read from the Q8_0 bytes. */
+    private static float q8_0Reference(Tensor m, int row, Q8Activations q, int token) {
+        MemorySegment data = m.data();
+        float acc = 0;
+        for (int b = 0; b < m.cols() / 32; b++) {
+            long blk = row * m.rowBytes() + 34L * b;
+            float dw = Float.float16ToFloat(data.get(ValueLayout.JAVA_SHORT_UNALIGNED, blk));
+            int sum = 0;
+            for (int j = 0; j < 32; j++) {
+                sum += data.get(ValueLayout.JAVA_BYTE, blk + 2 + j) * q.quant(token, 32 * b + j);
             }
             acc = Math.fma((float) sum, dw * q.scale(token, b), acc);
         }

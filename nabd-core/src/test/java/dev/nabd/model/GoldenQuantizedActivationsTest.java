@@ -18,12 +18,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <p>Rows agree to float rounding (≤ 1e-4, typically 1e-6: the activation quantisation is ggml's bit for
  * bit) until a value lands within float rounding of a boundary of the 8-bit grid: then the two engines'
- * last-bit differences before it (summation order of a norm, RoPE angles) put it on different sides, one
- * integer moves by one step, and the row's logits move by up to ~1% of the largest logit; through the KV
- * cache the later rows of that sequence follow. Measured: qwen3 33-50 of 34-50 rows exact, qwen2 24-48,
- * llama 8-16 (its angles, divided by rope_freqs factors, differ from ggml's in more last bits). The first
- * row (position 0: no rotation, no attention mixing) is always exact. The exact-math path ({@link GoldenLogitsTest}) is 2-5% away from these files on
- * every row, as the golden README measures.
+ * last-bit differences before it (summation order of a norm, RoPE angles, the scaling of a block's
+ * integer sum: ggml scales Q8_0 sums in 8 lanes of 4 columns and adds the lanes at the end, we scale the
+ * block's sum) put it on different sides, one integer moves by one step, and the row's logits move by up
+ * to ~1% of the largest logit; through the KV cache the later rows of that sequence follow. Measured
+ * (prompt batch / token by token): llama Q8_0 35/35 and 50/51 rows exact, Q4_0 8/35 and 16/51 (its angles,
+ * divided by rope_freqs factors, differ from ggml's in more last bits); qwen2 Q8_0 31/34 and 47/50 (the
+ * first row flips), Q4_0 24/34 and 24/50; qwen3 32-50 of 34-50. The exact-math path
+ * ({@link GoldenLogitsTest}) is 2-5% away from these files on every row, as the golden README measures.
  */
 class GoldenQuantizedActivationsTest {
     /** Float rounding: the rows where no 8-bit value fell on the other side of a boundary. */
@@ -84,7 +86,6 @@ class GoldenQuantizedActivationsTest {
         private final float largest;
         private int exact;
         private int total;
-        private boolean firstRowExact = true;
 
         Rows(GoldenCase g) {
             this.g = g;
@@ -104,13 +105,10 @@ class GoldenQuantizedActivationsTest {
             total++;
             if (worst <= EXACT) {
                 exact++;
-            } else if (total == 1) {
-                firstRowExact = false;
             }
         }
 
         void assertMostlyExact() {
-            assertThat(firstRowExact).as("%s: the first row within %s of llama.cpp's", g, EXACT).isTrue();
             assertThat(exact).as("%s: rows within %s of llama.cpp's (of %d)", g, EXACT, total).isGreaterThanOrEqualTo(total / 5);
         }
     }

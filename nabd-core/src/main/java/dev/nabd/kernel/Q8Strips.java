@@ -1,0 +1,196 @@
+package dev.nabd.kernel;
+
+import dev.nabd.tensor.GgmlType;
+import dev.nabd.tensor.Tensor;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * A Q8_0 matrix repacked into strips of W rows (W = the 16-bit lane count: 32 with AVX-512, 16 with
+ * AVX2) for products with Q8_0 {@link Q8Activations}, as llama.cpp multiplies them. Loaded only through
+ * {@link PackedMatrix#of}.
+ *
+ * <p>Layout: Java arrays, strip after strip, and in a strip block after block of 32 columns:
+ * <pre>
+ *   scales: W floats        d of each row's block
+ *   quants: 32 × W bytes    column c: lane r = row r's q, in [−128, 127]
+ * </pre>
+ * The same bytes as the file's blocks with d widened to a float (36 bytes per 32 values against 34).
+ *
+ * <p>Arithmetic, per row and block, as ggml's {@code vec_dot_q8_0_q8_0}: the integer {@code Σ q·q_x},
+ * then {@code y = fma(sum, d_w·d_x, y)} block after block. Here the integer sum is taken in float lanes:
+ * the bytes widen to floats and meet the activations' integers as floats in fused multiply-adds. Every
+ * product (|q·q_x| ≤ 128·127) and every partial sum (≤ 32·128·127 &lt; 2^24) is an integer a float holds
+ * exactly, so the float sum is the integer one. Two products in 16 bits would already overflow, which
+ * rules out the 16-bit lanes of the other strips; floats also need no widening of the sum.
+ *
+ * <p>Against the row-by-row float kernel this reads the weights from the heap by int indices and needs no
+ * lane sum per row (measured 10-11 -> 17-18 Gweights/s for one token on one thread).
+ *
+ * <p>A batch runs two strips by three tokens at a time ({@link #tile}), converting the bytes in the loop,
+ * with the same operations per output as a token alone ({@link #one}): a token's result is the same bits
+ * alone or batched.
+ */
+final class Q8Strips extends Strips {
+    /** Half a column: the bytes of HALF rows, widened to the HALF lanes of F (at least 64 bits: W ≥ 16). */
+    private static final VectorSpecies<Byte> HALF_COLUMN = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, 8 * HALF)));
+    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private final int blocks;
+    /** d, W floats per block, strip after strip. */
+    private final float[] scales;
+    /** The quants: 32 × W bytes per block, strip after strip. */
+    private final byte[] quants;
+
+    private Q8Strips(int rows, int cols, float[] scales, byte[] quants) {
+        super(rows, cols, ActivationFormat.Q8_0, STRIPS);
+        this.blocks = cols / 32;
+        this.scales = scales;
+        this.quants = quants;
+    }
+
+    /** The packed copy of a Q8_0 matrix, or null when it outgrows an array. */
+    static PackedMatrix of(Tensor w) {
+        if (w.type() != GgmlType.Q8_0 || W < 16 || (long) padded(w.rows()) * w.cols() > Integer.MAX_VALUE - 64) {
+            return null;
+        }
+        int rows = w.rows();
+        int blocks = w.cols() / 32;
+        float[] scales = new float[padded(rows) * blocks];
+        byte[] quants = new byte[padded(rows) * w.cols()];
+        MemorySegment in = w.data();
+        for (int r = 0; r < rows; r++) {
+            int lane = r % W;
+            for (int b = 0; b < blocks; b++) {
+                // The file's block: fp16 d, then 32 signed bytes.
+                long src = r * w.rowBytes() + 34L * b;
+                int block = (r / W) * blocks + b;
+                scales[block * W + lane] = Float.float16ToFloat(in.get(U16, src));
+                for (int c = 0; c < 32; c++) {
+                    quants[(block * 32 + c) * W + lane] = in.get(ValueLayout.JAVA_BYTE, src + 2 + c);
+                }
+            }
+        }
+        return new Q8Strips(rows, w.cols(), scales, quants);
+    }
+
+    /** Strips per group of the batch kernel. */
+    private static final int STRIPS = 2;
+
+    /**
+     * One token through strip {@code s}: y[yOff .. yOff+W), rows 0 .. HALF in {@code lo} vectors and
+     * HALF .. W in {@code hi} ones. Vectors stay in local variables of this one method: passed to a helper
+     * C2 does not inline, they would be boxed on the heap.
+     */
+    @Override
+    void one(int s, Q8Activations quantized, int t, float[] y, int yOff) {
+        float[] q = quantized.floatQuants();
+        float[] d = quantized.scales();
+        FloatVector lo = FloatVector.zero(F);
+        FloatVector hi = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            int block = s * blocks + b;
+            int x = t * cols + 32 * b;
+            FloatVector sumLo = FloatVector.zero(F);
+            FloatVector sumHi = FloatVector.zero(F);
+            for (int c = 0; c < 32; c++) {
+                int col = (block * 32 + c) * W;
+                FloatVector xv = FloatVector.broadcast(F, q[x + c]);
+                sumLo = ((FloatVector) ByteVector.fromArray(HALF_COLUMN, quants, col).convertShape(VectorOperators.B2F, F, 0)).fma(xv, sumLo);
+                sumHi = ((FloatVector) ByteVector.fromArray(HALF_COLUMN, quants, col + HALF).convertShape(VectorOperators.B2F, F, 0)).fma(xv, sumHi);
+            }
+            float dx = d[t * blocks + b];
+            lo = sumLo.fma(FloatVector.fromArray(F, scales, block * W).mul(dx), lo);
+            hi = sumHi.fma(FloatVector.fromArray(F, scales, block * W + HALF).mul(dx), hi);
+        }
+        lo.intoArray(y, yOff);
+        hi.intoArray(y, yOff + HALF);
+    }
+
+    /** Nothing to unpack: {@link #tile} widens the bytes as it loads them. */
+    @Override
+    int unpackedShorts() {
+        return 0;
+    }
+
+    @Override
+    void unpack(int first, short[] w) {
+    }
+
+    /**
+     * Tokens t .. t+2 through strips first and first+1; token t+j's results go to y[yOff + j·yStride ..].
+     * Per block, twelve float sums (strip × half × token) in registers with four half columns and a
+     * broadcast; each half column is widened once for three tokens and each activation serves four half
+     * columns. The results accumulate in y itself, with the operations of {@link #one}.
+     */
+    @Override
+    void tile(int first, short[] unused, Q8Activations quantized, int t, float[] y, int yOff, int yStride) {
+        float[] q = quantized.floatQuants();
+        float[] d = quantized.scales();
+        int next = blocks * 32 * W;   // from a strip's quants to the next strip's
+        for (int b = 0; b < blocks; b++) {
+            int x0 = t * cols + 32 * b;
+            int x1 = x0 + cols;
+            int x2 = x1 + cols;
+            int block = first * blocks + b;
+            // sSHT: strip S, half H (L: rows 0 .. HALF, H: HALF .. W), token T.
+            FloatVector s0L0 = FloatVector.zero(F), s0L1 = FloatVector.zero(F), s0L2 = FloatVector.zero(F);
+            FloatVector s0H0 = FloatVector.zero(F), s0H1 = FloatVector.zero(F), s0H2 = FloatVector.zero(F);
+            FloatVector s1L0 = FloatVector.zero(F), s1L1 = FloatVector.zero(F), s1L2 = FloatVector.zero(F);
+            FloatVector s1H0 = FloatVector.zero(F), s1H1 = FloatVector.zero(F), s1H2 = FloatVector.zero(F);
+            for (int c = 0; c < 32; c++) {
+                int col = (block * 32 + c) * W;
+                FloatVector w0L = (FloatVector) ByteVector.fromArray(HALF_COLUMN, quants, col).convertShape(VectorOperators.B2F, F, 0);
+                FloatVector w0H = (FloatVector) ByteVector.fromArray(HALF_COLUMN, quants, col + HALF).convertShape(VectorOperators.B2F, F, 0);
+                FloatVector w1L = (FloatVector) ByteVector.fromArray(HALF_COLUMN, quants, col + next).convertShape(VectorOperators.B2F, F, 0);
+                FloatVector w1H = (FloatVector) ByteVector.fromArray(HALF_COLUMN, quants, col + next + HALF).convertShape(VectorOperators.B2F, F, 0);
+                FloatVector x = FloatVector.broadcast(F, q[x0 + c]);
+                s0L0 = w0L.fma(x, s0L0);
+                s0H0 = w0H.fma(x, s0H0);
+                s1L0 = w1L.fma(x, s1L0);
+                s1H0 = w1H.fma(x, s1H0);
+                x = FloatVector.broadcast(F, q[x1 + c]);
+                s0L1 = w0L.fma(x, s0L1);
+                s0H1 = w0H.fma(x, s0H1);
+                s1L1 = w1L.fma(x, s1L1);
+                s1H1 = w1H.fma(x, s1H1);
+                x = FloatVector.broadcast(F, q[x2 + c]);
+                s0L2 = w0L.fma(x, s0L2);
+                s0H2 = w0H.fma(x, s0H2);
+                s1L2 = w1L.fma(x, s1L2);
+                s1H2 = w1H.fma(x, s1H2);
+            }
+            // y = fma(sum, d_w·d_x, y) per strip half and token, as one() does. Written out: a helper taking
+            // vectors would box them wherever C2 declines to inline it.
+            float d0 = d[t * blocks + b];
+            float d1 = d[(t + 1) * blocks + b];
+            float d2 = d[(t + 2) * blocks + b];
+            int y0 = yOff;
+            int y1 = yOff + yStride;
+            int y2 = yOff + 2 * yStride;
+            FloatVector lo = FloatVector.fromArray(F, scales, block * W);
+            FloatVector hi = FloatVector.fromArray(F, scales, block * W + HALF);
+            s0L0.fma(lo.mul(d0), FloatVector.fromArray(F, y, y0)).intoArray(y, y0);
+            s0H0.fma(hi.mul(d0), FloatVector.fromArray(F, y, y0 + HALF)).intoArray(y, y0 + HALF);
+            s0L1.fma(lo.mul(d1), FloatVector.fromArray(F, y, y1)).intoArray(y, y1);
+            s0H1.fma(hi.mul(d1), FloatVector.fromArray(F, y, y1 + HALF)).intoArray(y, y1 + HALF);
+            s0L2.fma(lo.mul(d2), FloatVector.fromArray(F, y, y2)).intoArray(y, y2);
+            s0H2.fma(hi.mul(d2), FloatVector.fromArray(F, y, y2 + HALF)).intoArray(y, y2 + HALF);
+            lo = FloatVector.fromArray(F, scales, (block + blocks) * W);
+            hi = FloatVector.fromArray(F, scales, (block + blocks) * W + HALF);
+            s1L0.fma(lo.mul(d0), FloatVector.fromArray(F, y, y0 + W)).intoArray(y, y0 + W);
+            s1H0.fma(hi.mul(d0), FloatVector.fromArray(F, y, y0 + W + HALF)).intoArray(y, y0 + W + HALF);
+            s1L1.fma(lo.mul(d1), FloatVector.fromArray(F, y, y1 + W)).intoArray(y, y1 + W);
+            s1H1.fma(hi.mul(d1), FloatVector.fromArray(F, y, y1 + W + HALF)).intoArray(y, y1 + W + HALF);
+            s1L2.fma(lo.mul(d2), FloatVector.fromArray(F, y, y2 + W)).intoArray(y, y2 + W);
+            s1H2.fma(hi.mul(d2), FloatVector.fromArray(F, y, y2 + W + HALF)).intoArray(y, y2 + W + HALF);
+        }
+    }
+}
