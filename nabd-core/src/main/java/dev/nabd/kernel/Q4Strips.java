@@ -11,29 +11,36 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
- * A 4-bit matrix (Q4_0 or Q4_K) repacked into strips of W rows (W = the 16-bit lane count: 32 with
+ * A 4-bit matrix (Q4_0 or Q4_K) repacked into strips of 2W rows (W = the 16-bit lane count: 32 with
  * AVX-512, 16 with AVX2) for integer products with {@link Q8Activations}. Loaded only through
  * {@link PackedMatrix#of}.
  *
  * <p>Layout: Java arrays (int indices let C2 hoist the range checks that long offsets into a memory
  * segment keep in the loop), strip after strip, and in a strip block after block of 32 columns:
  * <pre>
- *   scales: W floats     A: the scale of each row's block (Q4_0: d; Q4_K: d·scale of the sub-block)
- *   quants: 8 × W shorts pair p: lane r = byte 2p | byte 2p+1 &lt;&lt; 8 of row r's 16 quant bytes, each XOR 0x88
+ *   scales: 2W floats     A: the scale of each row's block (Q4_0: d; Q4_K: d·scale of the sub-block)
+ *   quants: 16 × W shorts pair j: lane l = the nibbles of rows l and W+l in columns j and j+16
  * </pre>
- * The 16 quant bytes of a block follow Q4_0: byte j holds column j in its low nibble and column j+16 in
- * its high one, q in [0, 15] meaning q − 8 (a Q4_K sub-block's 32 nibbles are rearranged so). XOR 8 on
- * each nibble turns q into the 4-bit two's complement of q − 8, so the four nibbles of a lane come out as
- * signed values with two shifts each (left to the top, arithmetic right): no subtraction and no mask.
- * Bits 0-3 hold column 2p, 4-7 column 2p+16, 8-11 column 2p+1, 12-15 column 2p+17.
+ * A lane's four nibbles, each the file's q in [0, 15] (value q − 8): bits 0-3 row l column j, 4-7 row
+ * W+l column j, 8-11 row l column j+16, 12-15 row W+l column j+16 (a Q4_K sub-block's 32 nibbles are
+ * first rearranged into Q4_0's order, column j low and j+16 high).
  *
- * <p>Per block, |q − 8| ≤ 8 and |x| ≤ 127, so 32 products sum to at most 32·8·127 = 32512: the block's
- * integer sum fits the 16-bit lanes exactly. It is then scaled once per block in float,
+ * <p>Why two rows in a lane: a lane times one broadcast activation then serves two rows, and the rows come
+ * apart after the sums rather than before each product. Per pair j, with u the unsigned nibbles:
+ * <pre>
+ *   P += (v &amp; 0xFF)·x_j + (v &gt;&gt;&gt; 8)·x_j+16      the low row's nibbles plus 16 × the high row's
+ *   Q += (v &gt;&gt;&gt; 4 &amp; 0xF)·x_j + (v &gt;&gt;&gt; 12)·x_j+16  the high row's
+ * </pre>
+ * all modulo 2^16. Then the high row's block sum Σ (u − 8)·x is Q − 8·Σx, the low row's P − 16·Q − 8·Σx:
+ * exact, because the true sums fit 16 bits (|u − 8| ≤ 8, |x| ≤ 127: at most 32·8·127 = 32512) and
+ * arithmetic modulo 2^16 gets any value in that range right, however far the unsigned partial sums
+ * wrapped. Fifteen instructions per 128 weights, against twenty with one row per lane (four broadcasts
+ * and seven shifts to sign-extend four nibbles). The block's integer sum is then scaled once in float,
  * {@code y = fma(sum, A·d_x, y)}, in block order.
  *
  * <p>Q4_K values are d·sc·q − dmin·m = A·(q − 8) + (8A − dmin·m): the second part, C per row and block,
  * meets the activations' block sums (d_x·Σq_x, {@link Q8Activations#blockSum}) in a second pass,
- * {@code y = fma(C, blockSum, y)} block after block, from a separate table of W floats per block. Q4_K
+ * {@code y = fma(C, blockSum, y)} block after block, from a separate table of 2W floats per block. Q4_K
  * activations are Q8_K (one d_x per 256 values), as in llama.cpp.
  *
  * <p>Every output is computed with these operations in this order whether its token is multiplied alone
@@ -45,15 +52,15 @@ final class Q4Strips extends Strips {
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
 
     private final int blocks;
-    /** A: W floats per block, strip after strip. */
+    /** A: 2W floats per block, strip after strip. */
     private final float[] scales;
-    /** The quant pairs: 8 × W shorts per block, strip after strip. */
+    /** The nibbles: 16 × W shorts per block, strip after strip. */
     private final short[] quants;
-    /** Q4_K: C, W floats per block, strip after strip; null for Q4_0. */
+    /** Q4_K: C, 2W floats per block, strip after strip; null for Q4_0. */
     private final float[] offsets;
 
     private Q4Strips(int rows, int cols, float[] scales, short[] quants, float[] offsets, ActivationFormat activations) {
-        super(rows, cols, activations, STRIPS);
+        super(rows, cols, activations, STRIPS, HEIGHT);
         this.blocks = cols / 32;
         this.scales = scales;
         this.quants = quants;
@@ -66,20 +73,25 @@ final class Q4Strips extends Strips {
      */
     static PackedMatrix of(Tensor w) {
         if ((w.type() != GgmlType.Q4_0 && w.type() != GgmlType.Q4_K) || W < 8
-                || (long) padded(w.rows()) * w.cols() / 4 > Integer.MAX_VALUE - 64) {
+                || (long) tall(w.rows()) * w.cols() / 4 > Integer.MAX_VALUE - 64) {
             return null;
         }
         boolean k = w.type() == GgmlType.Q4_K;
         int rows = w.rows();
         int blocks = w.cols() / 32;
-        float[] scales = new float[padded(rows) * blocks];
-        short[] pairs = new short[padded(rows) * blocks * 8];
-        float[] offsets = k ? new float[padded(rows) * blocks] : null;
+        float[] scales = new float[tall(rows) * blocks];
+        short[] pairs = new short[tall(rows) * blocks * 8];
+        float[] offsets = k ? new float[tall(rows) * blocks] : null;
         byte[] quants = new byte[16];
         for (int r = 0; r < rows; r++) {
             long row = r * w.rowBytes();
+            int strip = r / HEIGHT;
+            int inStrip = r % HEIGHT;   // the row's place in its strip's table of 2W values
+            int shift = 4 * (inStrip / W);   // rows W .. 2W take the second nibble of each byte
+            int lane = r % W;
             for (int b = 0; b < blocks; b++) {
                 float a;
+                int blk = strip * blocks + b;
                 if (k) {
                     // Super-block b/8, sub-block j: fp16 d and dmin, 12 bytes of 6-bit scales and mins, then
                     // 128 bytes where sub-blocks 2g and 2g+1 are the low and high nibbles of bytes 32g ..
@@ -92,105 +104,131 @@ final class Q4Strips extends Strips {
                     int w2 = w.data().get(U32, sb + 12);
                     a = d * PanamaRows.Q4_K.scale(w0, w2, j);
                     float c = 8 * a - dmin * PanamaRows.Q4_K.min(w1, w2, j);
-                    offsets[((r / W) * blocks + b) * W + r % W] = c;
+                    offsets[blk * HEIGHT + inStrip] = c;
                     long q = sb + 16 + 32L * (j / 2);
-                    int shift = 4 * (j % 2);
+                    int half = 4 * (j % 2);
                     for (int i = 0; i < 16; i++) {
-                        int lo = (w.data().get(ValueLayout.JAVA_BYTE, q + i) >> shift) & 0xF;
-                        int hi = (w.data().get(ValueLayout.JAVA_BYTE, q + i + 16) >> shift) & 0xF;
+                        int lo = (w.data().get(ValueLayout.JAVA_BYTE, q + i) >> half) & 0xF;
+                        int hi = (w.data().get(ValueLayout.JAVA_BYTE, q + i + 16) >> half) & 0xF;
                         quants[i] = (byte) (lo | hi << 4);
                     }
                 } else {
-                    long blk = row + 18L * b;
-                    a = Float.float16ToFloat(w.data().get(U16, blk));
-                    MemorySegment.copy(w.data(), ValueLayout.JAVA_BYTE, blk + 2, quants, 0, 16);
+                    long src = row + 18L * b;
+                    a = Float.float16ToFloat(w.data().get(U16, src));
+                    MemorySegment.copy(w.data(), ValueLayout.JAVA_BYTE, src + 2, quants, 0, 16);
                 }
-                int blk = (r / W) * blocks + b;
-                scales[blk * W + r % W] = a;
-                for (int p = 0; p < 8; p++) {
-                    int lo = (quants[2 * p] ^ 0x88) & 0xFF;
-                    int hi = (quants[2 * p + 1] ^ 0x88) & 0xFF;
-                    pairs[(blk * 8 + p) * W + r % W] = (short) (lo | hi << 8);
+                scales[blk * HEIGHT + inStrip] = a;
+                for (int j = 0; j < 16; j++) {
+                    int low = quants[j] & 0xF;          // column j
+                    int high = quants[j] >> 4 & 0xF;    // column j + 16
+                    pairs[(blk * 16 + j) * W + lane] |= (short) ((low | high << 8) << shift);
                 }
             }
         }
         return new Q4Strips(rows, w.cols(), scales, pairs, offsets, k ? ActivationFormat.Q8_K : ActivationFormat.Q8_0);
     }
 
+    /** Rows per strip: two in each 16-bit lane. */
+    private static final int HEIGHT = 2 * W;
+
+    /** Rows rounded up to whole strips: the last strip is padded with zero rows. */
+    private static int tall(int rows) {
+        return (rows + HEIGHT - 1) / HEIGHT * HEIGHT;
+    }
+
     /*
      * The kernels below compute the same per token: for each block an exact 16-bit integer sum, then
      * y = fma(sum, d_w·d_x, y). one() reads the packed nibbles (decode: each weight byte is used once);
-     * tile() reads weights unpacked once per group into 16-bit values, and shares each loaded vector among
-     * TOKENS tokens and each broadcast activation among STRIPS strips. Vectors stay in local variables of
-     * one method: passed to a helper that C2 does not inline, they would be boxed on the heap.
+     * tile() reads weights unpacked once per group into signed 16-bit values, one row per lane, and shares
+     * each loaded vector among TOKENS tokens and each broadcast activation among four strips of W rows.
+     * Vectors stay in local variables of one method: passed to a helper that C2 does not inline, they
+     * would be boxed on the heap.
      */
 
-    /** Strips per group of the batch kernel. */
-    private static final int STRIPS = 4;
+    /** Strips per group of the batch kernel: 4W rows. */
+    private static final int STRIPS = 2;
 
     @Override
     void one(int s, Q8Activations quantized, int t, float[] y, int yOff) {
         short[] q = quantized.wideQuants();
+        short[] eights = quantized.eightSums();
         float[] d = quantized.scales();
         float[] sums = quantized.blockSums();
-        // Shift counts as vectors (vpsllvw/vpsravw, one instruction each): with a scalar count C2 moves the
-        // count into a vector register before every shift, and this loop is made of shifts (1.5x faster).
+        // Shift counts as vectors (vpsrlvw, one instruction each): with a scalar count C2 moves the count
+        // into a vector register before every shift (1.5x slower).
         ShortVector by4 = ShortVector.broadcast(S, (short) 4);
         ShortVector by8 = ShortVector.broadcast(S, (short) 8);
         ShortVector by12 = ShortVector.broadcast(S, (short) 12);
-        FloatVector lo = FloatVector.zero(F);
-        FloatVector hi = FloatVector.zero(F);
+        ShortVector nibble = ShortVector.broadcast(S, (short) 0xF);
+        ShortVector lowByte = ShortVector.broadcast(S, (short) 0xFF);
+        // Rows 0 .. HALF, HALF .. W (lanes' first row), W .. W+HALF, W+HALF .. 2W (their second row).
+        FloatVector lo0 = FloatVector.zero(F);
+        FloatVector hi0 = FloatVector.zero(F);
+        FloatVector lo1 = FloatVector.zero(F);
+        FloatVector hi1 = FloatVector.zero(F);
         for (int b = 0; b < blocks; b++) {
             int blk = s * blocks + b;
             int x = t * cols + 32 * b;
-            ShortVector acc = ShortVector.zero(S);
-            for (int p = 0; p < 8; p++) {
-                ShortVector v = ShortVector.fromArray(S, quants, (blk * 8 + p) * W);
-                int c = x + 2 * p;
-                acc = acc.add(v.lanewise(VectorOperators.LSHL, by12).lanewise(VectorOperators.ASHR, by12).mul(q[c]));
-                acc = acc.add(v.lanewise(VectorOperators.LSHL, by8).lanewise(VectorOperators.ASHR, by12).mul(q[c + 16]));
-                acc = acc.add(v.lanewise(VectorOperators.LSHL, by4).lanewise(VectorOperators.ASHR, by12).mul(q[c + 1]));
-                acc = acc.add(v.lanewise(VectorOperators.ASHR, by12).mul(q[c + 17]));
+            ShortVector p = ShortVector.zero(S);
+            ShortVector r = ShortVector.zero(S);   // Q of the class comment
+            for (int j = 0; j < 16; j++) {
+                ShortVector v = ShortVector.fromArray(S, quants, (blk * 16 + j) * W);
+                short xa = q[x + j];
+                short xb = q[x + j + 16];
+                ShortVector low = v.and(lowByte);
+                p = p.add(low.mul(xa)).add(v.lanewise(VectorOperators.LSHR, by8).mul(xb));
+                r = r.add(low.lanewise(VectorOperators.LSHR, by4).mul(xa)).add(v.lanewise(VectorOperators.LSHR, by12).mul(xb));
             }
+            ShortVector offset = ShortVector.broadcast(S, eights[t * blocks + b]);
+            ShortVector second = r.sub(offset);
+            ShortVector first = p.sub(r.lanewise(VectorOperators.LSHL, by4)).sub(offset);
             float dx = d[t * blocks + b];
-            FloatVector s0 = FloatVector.fromArray(F, scales, blk * W).mul(dx);
-            FloatVector s1 = FloatVector.fromArray(F, scales, blk * W + HALF).mul(dx);
-            lo = ((FloatVector) acc.convertShape(VectorOperators.S2F, F, 0)).fma(s0, lo);
-            hi = ((FloatVector) acc.convertShape(VectorOperators.S2F, F, 1)).fma(s1, hi);
+            int a = blk * HEIGHT;
+            lo0 = ((FloatVector) first.convertShape(VectorOperators.S2F, F, 0)).fma(FloatVector.fromArray(F, scales, a).mul(dx), lo0);
+            hi0 = ((FloatVector) first.convertShape(VectorOperators.S2F, F, 1)).fma(FloatVector.fromArray(F, scales, a + HALF).mul(dx), hi0);
+            lo1 = ((FloatVector) second.convertShape(VectorOperators.S2F, F, 0)).fma(FloatVector.fromArray(F, scales, a + W).mul(dx), lo1);
+            hi1 = ((FloatVector) second.convertShape(VectorOperators.S2F, F, 1)).fma(FloatVector.fromArray(F, scales, a + W + HALF).mul(dx), hi1);
         }
         if (offsets != null) {
-            int c = s * blocks * W;
             for (int b = 0; b < blocks; b++) {
                 FloatVector v = FloatVector.broadcast(F, sums[t * blocks + b]);
-                lo = FloatVector.fromArray(F, offsets, c + W * b).fma(v, lo);
-                hi = FloatVector.fromArray(F, offsets, c + W * b + HALF).fma(v, hi);
+                int c = (s * blocks + b) * HEIGHT;
+                lo0 = FloatVector.fromArray(F, offsets, c).fma(v, lo0);
+                hi0 = FloatVector.fromArray(F, offsets, c + HALF).fma(v, hi0);
+                lo1 = FloatVector.fromArray(F, offsets, c + W).fma(v, lo1);
+                hi1 = FloatVector.fromArray(F, offsets, c + W + HALF).fma(v, hi1);
             }
         }
-        lo.intoArray(y, yOff);
-        hi.intoArray(y, yOff + HALF);
+        lo0.intoArray(y, yOff);
+        hi0.intoArray(y, yOff + HALF);
+        lo1.intoArray(y, yOff + W);
+        hi1.intoArray(y, yOff + W + HALF);
     }
 
     /**
-     * Strips first .. first+STRIPS as 16-bit values in {@code w}: per block, per column k, the STRIPS
-     * strips' W rows side by side, so the tile loads its weights in order.
+     * Strips first and first+1 as signed 16-bit values q − 8 in {@code w}, one row per lane: per block, per
+     * column k, the four runs of W rows side by side (rows 0 .. W and W .. 2W of strip first, then of
+     * first+1), so the tile loads its weights in order.
      */
     @Override
     void unpack(int first, short[] w) {
-        int stride = STRIPS * W;   // shorts per column of a block
+        int stride = 2 * STRIPS * W;   // shorts per column of a block
         ShortVector by4 = ShortVector.broadcast(S, (short) 4);   // vector shift counts, as in one()
         ShortVector by8 = ShortVector.broadcast(S, (short) 8);
         ShortVector by12 = ShortVector.broadcast(S, (short) 12);
+        ShortVector signs = ShortVector.broadcast(S, (short) 0x8888);
         for (int i = 0; i < STRIPS; i++) {
             for (int b = 0; b < blocks; b++) {
                 int blk = (first + i) * blocks + b;
-                int out = b * 32 * stride + i * W;
-                for (int p = 0; p < 8; p++) {
-                    ShortVector v = ShortVector.fromArray(S, quants, (blk * 8 + p) * W);
-                    int c = 2 * p;
-                    v.lanewise(VectorOperators.LSHL, by12).lanewise(VectorOperators.ASHR, by12).intoArray(w, out + c * stride);
-                    v.lanewise(VectorOperators.LSHL, by8).lanewise(VectorOperators.ASHR, by12).intoArray(w, out + (c + 16) * stride);
-                    v.lanewise(VectorOperators.LSHL, by4).lanewise(VectorOperators.ASHR, by12).intoArray(w, out + (c + 1) * stride);
-                    v.lanewise(VectorOperators.ASHR, by12).intoArray(w, out + (c + 17) * stride);
+                int out = b * 32 * stride + 2 * i * W;
+                for (int j = 0; j < 16; j++) {
+                    // XOR 8 on each nibble makes it the 4-bit two's complement of q − 8: shifted to the top
+                    // and back arithmetically, it comes out signed.
+                    ShortVector v = ShortVector.fromArray(S, quants, (blk * 16 + j) * W).lanewise(VectorOperators.XOR, signs);
+                    v.lanewise(VectorOperators.LSHL, by12).lanewise(VectorOperators.ASHR, by12).intoArray(w, out + j * stride);
+                    v.lanewise(VectorOperators.LSHL, by8).lanewise(VectorOperators.ASHR, by12).intoArray(w, out + j * stride + W);
+                    v.lanewise(VectorOperators.LSHL, by4).lanewise(VectorOperators.ASHR, by12).intoArray(w, out + (j + 16) * stride);
+                    v.lanewise(VectorOperators.ASHR, by12).intoArray(w, out + (j + 16) * stride + W);
                 }
             }
         }
@@ -206,10 +244,10 @@ final class Q4Strips extends Strips {
 
     /**
      * The integer part of {@link #tile}. The twelve integer sums of a block stay in registers; the float
-     * results are accumulated in y itself, which leaves registers for four strips' weights.
+     * results are accumulated in y itself, which leaves registers for four runs of W rows.
      */
     private void integerTile(int first, short[] w, short[] q, float[] d, int t, float[] y, int yOff, int yStride) {
-        int stride = STRIPS * W;
+        int stride = 2 * STRIPS * W;
         for (int b = 0; b < blocks; b++) {
             int x0 = t * cols + 32 * b;
             int x1 = x0 + cols;
@@ -246,9 +284,9 @@ final class Q4Strips extends Strips {
             int y0 = yOff;
             int y1 = yOff + yStride;
             int y2 = yOff + 2 * yStride;
-            // Strip i: its block scales, then each token's two halves y = fma(sum, d_w·d_x, y). Written out:
+            // Run i: its block scales, then each token's two halves y = fma(sum, d_w·d_x, y). Written out:
             // a helper taking vectors would box them wherever C2 declines to inline it.
-            int blk = (first * blocks + b) * W;
+            int blk = (first * blocks + b) * HEIGHT;   // run i of W rows: strip first + i/2, its (i%2)-th W
             FloatVector lo = FloatVector.fromArray(F, scales, blk);
             FloatVector hi = FloatVector.fromArray(F, scales, blk + HALF);
             ((FloatVector) a00.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d0), FloatVector.fromArray(F, y, y0)).intoArray(y, y0);
@@ -257,7 +295,7 @@ final class Q4Strips extends Strips {
             ((FloatVector) a01.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d1), FloatVector.fromArray(F, y, y1 + HALF)).intoArray(y, y1 + HALF);
             ((FloatVector) a02.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d2), FloatVector.fromArray(F, y, y2)).intoArray(y, y2);
             ((FloatVector) a02.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d2), FloatVector.fromArray(F, y, y2 + HALF)).intoArray(y, y2 + HALF);
-            blk += blocks * W;
+            blk += W;
             lo = FloatVector.fromArray(F, scales, blk);
             hi = FloatVector.fromArray(F, scales, blk + HALF);
             ((FloatVector) a10.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d0), FloatVector.fromArray(F, y, y0 + W)).intoArray(y, y0 + W);
@@ -266,7 +304,7 @@ final class Q4Strips extends Strips {
             ((FloatVector) a11.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d1), FloatVector.fromArray(F, y, y1 + W + HALF)).intoArray(y, y1 + W + HALF);
             ((FloatVector) a12.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d2), FloatVector.fromArray(F, y, y2 + W)).intoArray(y, y2 + W);
             ((FloatVector) a12.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d2), FloatVector.fromArray(F, y, y2 + W + HALF)).intoArray(y, y2 + W + HALF);
-            blk += blocks * W;
+            blk += blocks * HEIGHT - W;
             lo = FloatVector.fromArray(F, scales, blk);
             hi = FloatVector.fromArray(F, scales, blk + HALF);
             ((FloatVector) a20.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d0), FloatVector.fromArray(F, y, y0 + 2 * W)).intoArray(y, y0 + 2 * W);
@@ -275,7 +313,7 @@ final class Q4Strips extends Strips {
             ((FloatVector) a21.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d1), FloatVector.fromArray(F, y, y1 + 2 * W + HALF)).intoArray(y, y1 + 2 * W + HALF);
             ((FloatVector) a22.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d2), FloatVector.fromArray(F, y, y2 + 2 * W)).intoArray(y, y2 + 2 * W);
             ((FloatVector) a22.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d2), FloatVector.fromArray(F, y, y2 + 2 * W + HALF)).intoArray(y, y2 + 2 * W + HALF);
-            blk += blocks * W;
+            blk += W;
             lo = FloatVector.fromArray(F, scales, blk);
             hi = FloatVector.fromArray(F, scales, blk + HALF);
             ((FloatVector) a30.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d0), FloatVector.fromArray(F, y, y0 + 3 * W)).intoArray(y, y0 + 3 * W);
@@ -295,17 +333,17 @@ final class Q4Strips extends Strips {
      * time, bound by the stores.
      */
     private void addOffsets(int first, float[] sums, int t, float[] y, int yOff, int yStride) {
-        for (int i = 0; i < STRIPS; i++) {
+        for (int i = 0; i < 2 * STRIPS; i++) {   // the group's runs of W rows, as in integerTile()
             int o0 = yOff + i * W;
             int o1 = o0 + yStride;
             int o2 = o1 + yStride;
             FloatVector lo0 = FloatVector.fromArray(F, y, o0), hi0 = FloatVector.fromArray(F, y, o0 + HALF);
             FloatVector lo1 = FloatVector.fromArray(F, y, o1), hi1 = FloatVector.fromArray(F, y, o1 + HALF);
             FloatVector lo2 = FloatVector.fromArray(F, y, o2), hi2 = FloatVector.fromArray(F, y, o2 + HALF);
-            int c = (first + i) * blocks * W;
+            int c = (first + i / 2) * blocks * HEIGHT + i % 2 * W;
             for (int b = 0; b < blocks; b++) {
-                FloatVector lo = FloatVector.fromArray(F, offsets, c + W * b);
-                FloatVector hi = FloatVector.fromArray(F, offsets, c + W * b + HALF);
+                FloatVector lo = FloatVector.fromArray(F, offsets, c + HEIGHT * b);
+                FloatVector hi = FloatVector.fromArray(F, offsets, c + HEIGHT * b + HALF);
                 FloatVector v = FloatVector.broadcast(F, sums[t * blocks + b]);
                 lo0 = lo.fma(v, lo0);
                 hi0 = hi.fma(v, hi0);

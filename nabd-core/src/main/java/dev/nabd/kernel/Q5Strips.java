@@ -44,7 +44,7 @@ final class Q5Strips extends Strips {
     private final short[] quants;
 
     private Q5Strips(int rows, int cols, float[] scales, short[] quants) {
-        super(rows, cols, ActivationFormat.Q8_0, STRIPS);
+        super(rows, cols, ActivationFormat.Q8_0, STRIPS, W);
         this.blocks = cols / 32;
         this.scales = scales;
         this.quants = quants;

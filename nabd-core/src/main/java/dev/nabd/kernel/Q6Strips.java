@@ -63,7 +63,7 @@ final class Q6Strips extends Strips {
     private final float[] d;
 
     private Q6Strips(int rows, int cols, short[] quants, byte[] scales, float[] d) {
-        super(rows, cols, ActivationFormat.Q8_K, STRIPS);
+        super(rows, cols, ActivationFormat.Q8_K, STRIPS, W);
         this.supers = cols / SUPER;
         this.quants = quants;
         this.scales = scales;

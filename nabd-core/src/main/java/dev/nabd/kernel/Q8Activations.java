@@ -36,6 +36,7 @@ public final class Q8Activations {
     private float[] floats = new float[0];
     private float[] d = new float[0];
     private float[] sums = new float[0];
+    private short[] eights = new short[0];
     private int cols;
     private int rows;
 
@@ -78,6 +79,7 @@ public final class Q8Activations {
             floats = new float[cols * batch];
             d = new float[cols / BLOCK * batch];
             sums = new float[cols / BLOCK * batch];
+            eights = new short[cols / BLOCK * batch];
         }
         this.cols = cols;
         this.rows = batch;
@@ -91,9 +93,14 @@ public final class Q8Activations {
         int blocks = cols / BLOCK;
         for (int r = from; r < to; r++) {
             quantizeRow(x, stride, r, blocks);
-            for (int i = r * cols; i < (r + 1) * cols; i++) {
-                wide[i] = q[i];
-                floats[i] = q[i];
+            for (int b = r * blocks; b < (r + 1) * blocks; b++) {
+                int sum = 0;
+                for (int i = b * BLOCK; i < (b + 1) * BLOCK; i++) {
+                    wide[i] = q[i];
+                    floats[i] = q[i];
+                    sum += q[i];
+                }
+                eights[b] = (short) (8 * sum);   // |8·32·127| = 32512: exact
             }
         }
     }
@@ -161,6 +168,11 @@ public final class Q8Activations {
      */
     short[] wideQuants() {
         return wide;
+    }
+
+    /** 8·Σq of each block of 32, row after row: what {@link Q4Strips} takes off its sums of unsigned nibbles. */
+    short[] eightSums() {
+        return eights;
     }
 
     /** The integers as floats, row after row: {@link Q8Strips} multiplies them in float lanes. */

@@ -50,7 +50,7 @@ final class Q8Strips extends Strips {
     private final byte[] quants;
 
     private Q8Strips(int rows, int cols, float[] scales, byte[] quants) {
-        super(rows, cols, ActivationFormat.Q8_0, STRIPS);
+        super(rows, cols, ActivationFormat.Q8_0, STRIPS, W);
         this.blocks = cols / 32;
         this.scales = scales;
         this.quants = quants;

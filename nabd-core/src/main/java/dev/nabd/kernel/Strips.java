@@ -6,8 +6,9 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * What the packed weight types share ({@link Q4Strips}, {@link Q5Strips}, {@link Q6Strips}): strips of W
- * rows, W the lane count of the machine's 16-bit vectors (32 with AVX-512, 16 with AVX2), and the order
+ * What the packed weight types share ({@link Q4Strips}, {@link Q5Strips}, {@link Q6Strips},
+ * {@link Q8Strips}): strips of rows across the lanes of the machine's vectors (W 16-bit lanes: 32 with
+ * AVX-512, 16 with AVX2; a strip is W rows, or 2W for Q4 whose lanes hold two rows each), and the order
  * in which a product walks them. One token, or a range too small for a group, goes strip by strip
  * through the decode kernel {@link #one}. A batch goes a group of strips at a time: {@link #unpack} turns
  * the group into 16-bit values once, then {@link #tile} runs it by {@link #TOKENS} tokens at a time. A
@@ -22,7 +23,7 @@ import jdk.incubator.vector.VectorSpecies;
 abstract class Strips implements PackedMatrix {
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     static final VectorSpecies<Short> S = VectorSpecies.of(short.class, F.vectorShape());
-    /** Rows per strip: one row per 16-bit lane. */
+    /** The 16-bit lane count: rows per strip where a lane holds one row. */
     static final int W = S.length();
     static final int HALF = W / 2;
     /** Tokens per pass of the batch kernels. */
@@ -32,15 +33,19 @@ abstract class Strips implements PackedMatrix {
     final int cols;
     private final ActivationFormat activations;
     private final int group;
+    /** Rows per strip: W, or a multiple of W where a lane holds several rows ({@link Q4Strips}). */
+    private final int height;
 
     /**
      * @param group strips per group of the batch kernel: what its registers hold
+     * @param height rows per strip
      */
-    Strips(int rows, int cols, ActivationFormat activations, int group) {
+    Strips(int rows, int cols, ActivationFormat activations, int group, int height) {
         this.rows = rows;
         this.cols = cols;
         this.activations = activations;
         this.group = group;
+        this.height = height;
     }
 
     @Override
@@ -60,7 +65,7 @@ abstract class Strips implements PackedMatrix {
 
     @Override
     public final int strip() {
-        return W;
+        return height;
     }
 
     @Override
@@ -72,11 +77,11 @@ abstract class Strips implements PackedMatrix {
             throw new IllegalArgumentException(activations + " activations needed, not " + x.format());
         }
         int tokens = x.rows();
-        int whole = Math.min(stripTo, rows / W);   // the range's end, short of a last strip padded with zero rows
+        int whole = Math.min(stripTo, rows / height);   // the range's end, short of a last strip padded with zero rows
         if (tokens < TOKENS || whole - stripFrom < group) {
             for (int s = stripFrom; s < whole; s++) {
                 for (int t = 0; t < tokens; t++) {
-                    one(s, x, t, y, t * yStride + s * W);
+                    one(s, x, t, y, t * yStride + s * height);
                 }
             }
         } else {
@@ -87,18 +92,18 @@ abstract class Strips implements PackedMatrix {
                 for (int t = 0; t < tokens; t += TOKENS) {
                     int from = Math.min(t, tokens - TOKENS);
                     for (int j = from; j < from + TOKENS; j++) {   // the tile adds into y
-                        java.util.Arrays.fill(y, j * yStride + first * W, j * yStride + (first + group) * W, 0f);
+                        java.util.Arrays.fill(y, j * yStride + first * height, j * yStride + (first + group) * height, 0f);
                     }
-                    tile(first, w, x, from, y, from * yStride + first * W, yStride);
+                    tile(first, w, x, from, y, from * yStride + first * height, yStride);
                 }
             }
         }
         if (stripTo > whole && whole >= stripFrom) {
             // The padded strip: computed whole into scratch, its real rows copied out.
-            float[] out = ws.floats(W);
+            float[] out = ws.floats(height);
             for (int t = 0; t < tokens; t++) {
                 one(whole, x, t, out, 0);
-                System.arraycopy(out, 0, y, t * yStride + whole * W, rows - whole * W);
+                System.arraycopy(out, 0, y, t * yStride + whole * height, rows - whole * height);
             }
         }
     }
@@ -121,20 +126,20 @@ abstract class Strips implements PackedMatrix {
         }
     }
 
-    /** Rows rounded up to whole strips: the packed copies pad the last strip with zero rows. */
+    /** Rows rounded up to whole strips of W: the packed copies pad the last strip with zero rows. */
     static int padded(int rows) {
         return (rows + W - 1) / W * W;
     }
 
     /** The size of the buffer {@link #unpack} fills: a group's values as shorts, or 0 for a tile that reads the strips. */
     int unpackedShorts() {
-        return cols * group * W;
+        return cols * group * height;
     }
 
-    /** Token {@code t} through strip {@code s}: y[yOff .. yOff+W). */
+    /** Token {@code t} through strip {@code s}: y[yOff .. yOff+height). */
     abstract void one(int s, Q8Activations x, int t, float[] y, int yOff);
 
-    /** The group of strips from {@code first} as 16-bit values in {@code w} (cols × group × W shorts). */
+    /** The group of strips from {@code first} as 16-bit values in {@code w} (cols × group × height shorts). */
     abstract void unpack(int first, short[] w);
 
     /**

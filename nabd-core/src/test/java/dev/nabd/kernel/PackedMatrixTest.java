@@ -41,8 +41,8 @@ class PackedMatrixTest {
     void matMulOfPackedMatricesIsGgmlsIntegerSum(int batch, int threads) {
         SplittableRandom r = new SplittableRandom(batch * 7L + threads);
         int cols = 256;
-        int w = stripRows();
-        Tensor w1 = q4(cols, 9 * w, r);   // 9 strips: two groups of 4 and one over, or ragged per thread
+        int w = stripRows(GgmlType.Q4_0);
+        Tensor w1 = q4(cols, 9 * w, r);   // 9 strips: four groups of 2 and one over, or ragged per thread
         Tensor w2 = q4(cols, 2 * w, r);   // fewer strips than a group
         Tensor w3 = q4(cols, 5 * w, r);
         int xStride = cols + 3;
@@ -80,7 +80,7 @@ class PackedMatrixTest {
     void q4_KIsTheProductOfItsValuesWithQ8_KActivations(int batch, int threads) {
         SplittableRandom r = new SplittableRandom(batch * 11L + threads);
         int cols = 512;
-        int w = stripRows();
+        int w = stripRows(GgmlType.Q4_K);
         Tensor m = quantized(GgmlType.Q4_K, cols, 9 * w, r);
         int xStride = cols + 1;
         float[] x = gaussian(r, batch * xStride);
@@ -260,8 +260,8 @@ class PackedMatrixTest {
     void everyStripRangeGivesTheSameBits(GgmlType type) {
         SplittableRandom r = new SplittableRandom(3);
         int cols = type == GgmlType.Q4_0 ? 96 : 256;
-        int w = stripRows();
-        assumeTrue(type != GgmlType.Q6_K && type != GgmlType.Q8_0 || w >= 16, "Q6_K and Q8_0 strips need vectors of 16 shorts or more");
+        assumeTrue(type != GgmlType.Q6_K && type != GgmlType.Q8_0 || stripRows() >= 16, "Q6_K and Q8_0 strips need vectors of 16 shorts or more");
+        int w = stripRows(type);
         Tensor m = quantized(type, cols, 7 * w, r);
         PackedMatrix p = PackedMatrix.of(m);
         int tokens = 11;
@@ -297,15 +297,24 @@ class PackedMatrixTest {
         }
     }
 
-    /** Extremes of both ranges: the 16-bit block sums must not overflow (|sum| ≤ 32·8·127). */
+    /**
+     * Extremes of both ranges: the 16-bit block sums must not overflow (|sum| ≤ 32·8·127), and the two
+     * rows a lane holds must come apart exactly while the unsigned sums they are taken from wrap around
+     * 16 bits. Rows r with r % 3 == 0 have every nibble 15 (value +7), the others 0 (value −8), so lanes
+     * pair every combination; every activation is the block's largest, q_x = ±127.
+     */
     @Test
     void largestIntegerSumsStayExact() {
         int cols = 64;
-        int w = stripRows();
-        // Every weight nibble 0 (value −8) and every activation the block's largest: q_x = ±127.
+        int w = stripRows(GgmlType.Q4_0);
         MemorySegment data = MemorySegment.ofArray(new byte[(int) GgmlType.Q4_0.bytesFor((long) cols * w)]);
         for (int b = 0; b < w * cols / 32; b++) {
             data.set(ValueLayout.JAVA_SHORT_UNALIGNED, 18L * b, Float.floatToFloat16(0.5f));
+            if (b / (cols / 32) % 3 == 0) {
+                for (int i = 0; i < 16; i++) {
+                    data.set(ValueLayout.JAVA_BYTE, 18L * b + 2 + i, (byte) 0xFF);
+                }
+            }
         }
         Tensor m = new Tensor("extreme", GgmlType.Q4_0, new long[] {cols, w}, data);
         float[] x = new float[2 * cols];
@@ -316,8 +325,11 @@ class PackedMatrixTest {
         float[] y = new float[2 * w];
         PackedMatrix.of(m).multiply(q, y, w, 0, 1, new PackedMatrix.Workspace());
         float d = 0.5f * Q8Activations.scale(3f);
-        assertThat(y[0]).isEqualTo(Math.fma(-32512f, d, -32512f * d));
-        assertThat(y[w]).isEqualTo(Math.fma(32512f, d, 32512f * d));
+        for (int row = 0; row < w; row++) {
+            float sum = row % 3 == 0 ? 32 * 7 * 127 : -32512f;
+            assertThat(y[row]).as("row %d, +127", row).isEqualTo(Math.fma(sum, d, sum * d));
+            assertThat(y[w + row]).as("row %d, -127", row).isEqualTo(Math.fma(-sum, d, -sum * d));
+        }
     }
 
     /**
@@ -328,8 +340,8 @@ class PackedMatrixTest {
     @org.junit.jupiter.params.provider.EnumSource(value = GgmlType.class, names = {"Q4_0", "Q4_K", "Q5_0", "Q6_K", "Q8_0"})
     void aPartLastStripIsPaddedNotWrittenPast(GgmlType type) {
         SplittableRandom r = new SplittableRandom(11);
-        int w = stripRows();
-        assumeTrue(type != GgmlType.Q6_K && type != GgmlType.Q8_0 || w >= 16, "Q6_K and Q8_0 strips need vectors of 16 shorts or more");
+        assumeTrue(type != GgmlType.Q6_K && type != GgmlType.Q8_0 || stripRows() >= 16, "Q6_K and Q8_0 strips need vectors of 16 shorts or more");
+        int w = stripRows(type);
         int cols = 256;
         int rows = 3 * w - 5;
         Tensor full = quantized(type, cols, 3 * w, r);
@@ -412,10 +424,20 @@ class PackedMatrixTest {
         }
     }
 
-    /** Rows per strip on this machine; the tests need the Vector API kernel. */
+    /**
+     * The machine's 16-bit lane count W: the rows of a Q5_0 strip (Q5_0, Q6_K and Q8_0 strips are W rows,
+     * Q4 strips 2W). The tests need the Vector API kernel.
+     */
     private static int stripRows() {
-        PackedMatrix probe = PackedMatrix.of(q4(32, 64, new SplittableRandom(1)));
-        assumeTrue(probe != null, "no packed Q4_0 kernel on this machine");
+        PackedMatrix probe = PackedMatrix.of(quantized(GgmlType.Q5_0, 32, 64, new SplittableRandom(1)));
+        assumeTrue(probe != null, "no packed kernel on this machine");
+        return probe.strip();
+    }
+
+    /** Rows per strip of {@code type} on this machine. */
+    private static int stripRows(GgmlType type) {
+        PackedMatrix probe = PackedMatrix.of(quantized(type, 256, 64, new SplittableRandom(1)));
+        assumeTrue(probe != null, "no packed " + type + " kernel on this machine");
         return probe.strip();
     }
 
