@@ -2,9 +2,12 @@ package dev.nabd.kernel;
 
 import dev.nabd.tensor.GgmlType;
 import dev.nabd.tensor.Tensor;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -18,9 +21,14 @@ import java.nio.ByteOrder;
  * <p>Layout: Java arrays (int indices let C2 hoist the range checks that long offsets into a memory
  * segment keep in the loop), strip after strip, and in a strip block after block of 32 columns:
  * <pre>
- *   scales: 2W floats     A: the scale of each row's block (Q4_0: d; Q4_K: d·scale of the sub-block)
  *   quants: 16 × W shorts pair j: lane l = the nibbles of rows l and W+l in columns j and j+16
+ *   Q4_0:   2W floats     d of each row's block
+ *   Q4_K:   2W bytes      the sub-block's 6-bit scale sc of each row, and 2W bytes its 6-bit min m;
+ *           per super-block (8 blocks) 2W floats d and 2W floats dmin
  * </pre>
+ * Q4_0 takes 20 bytes per row and 32 columns (the file: 18), Q4_K 19 (18): decoding one token reads each
+ * byte once, and from memory it runs as fast as it reads (about 15 GB/s for one thread on the machine
+ * these kernels were measured on), so the copy is kept as small as the file.
  * A lane's four nibbles, each the file's q in [0, 15] (value q − 8): bits 0-3 row l column j, 4-7 row
  * W+l column j, 8-11 row l column j+16, 12-15 row W+l column j+16 (a Q4_K sub-block's 32 nibbles are
  * first rearranged into Q4_0's order, column j low and j+16 high).
@@ -38,10 +46,11 @@ import java.nio.ByteOrder;
  * and seven shifts to sign-extend four nibbles). The block's integer sum is then scaled once in float,
  * {@code y = fma(sum, A·d_x, y)}, in block order.
  *
- * <p>Q4_K values are d·sc·q − dmin·m = A·(q − 8) + (8A − dmin·m): the second part, C per row and block,
- * meets the activations' block sums (d_x·Σq_x, {@link Q8Activations#blockSum}) in a second pass,
- * {@code y = fma(C, blockSum, y)} block after block, from a separate table of 2W floats per block. Q4_K
- * activations are Q8_K (one d_x per 256 values), as in llama.cpp.
+ * <p>The block's scale A is d (Q4_0) or d·sc (Q4_K, exact in float). Q4_K values are d·sc·q − dmin·m =
+ * A·(q − 8) + (8A − dmin·m): the second part, C = 8A − dmin·m per row and block, meets the activations'
+ * block sums (d_x·Σq_x, {@link Q8Activations#blockSum}) in a second pass, {@code y = fma(C, blockSum, y)}
+ * block after block. Q4_K activations are Q8_K (one d_x per 256 values), as in llama.cpp. The decode kernel
+ * computes A and C from the bytes as it goes; the batch kernel once per group, when it unpacks.
  *
  * <p>Every output is computed with these operations in this order whether its token is multiplied alone
  * or three at a time, so results do not depend on the batch.
@@ -51,20 +60,36 @@ final class Q4Strips extends Strips {
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
 
+    /** The bytes of HALF rows' scales or mins, widened to the HALF lanes of F (at least 64 bits: W ≥ 16). */
+    private static final VectorSpecies<Byte> HALF_BYTES = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, 8 * HALF)));
+
     private final int blocks;
-    /** A: 2W floats per block, strip after strip. */
-    private final float[] scales;
     /** The nibbles: 16 × W shorts per block, strip after strip. */
     private final short[] quants;
-    /** Q4_K: C, 2W floats per block, strip after strip; null for Q4_0. */
-    private final float[] offsets;
+    /**
+     * Per block, sc: Q4_K: 2W bytes, strip after strip. Q4_0 has no sc: this is one run of 2W ones that
+     * every block reads (subStride 0), so both types compute A = sc·d with the same instructions.
+     */
+    private final byte[] subScales;
+    private final int subStride;
+    /** Q4_K: m, 2W bytes per block, strip after strip; null for Q4_0. */
+    private final byte[] subMins;
+    /** d: 2W floats per block (Q4_0) or super-block of 8 blocks (Q4_K, blocks per super = 1 &lt;&lt; superShift). */
+    private final float[] superScales;
+    private final int superShift;
+    /** Q4_K: dmin, 2W floats per super-block, strip after strip; null for Q4_0. */
+    private final float[] superMins;
 
-    private Q4Strips(int rows, int cols, float[] scales, short[] quants, float[] offsets, ActivationFormat activations) {
-        super(rows, cols, activations, STRIPS, HEIGHT);
+    private Q4Strips(int rows, int cols, short[] quants, byte[] subScales, byte[] subMins, float[] superScales, float[] superMins) {
+        super(rows, cols, subMins == null ? ActivationFormat.Q8_0 : ActivationFormat.Q8_K, STRIPS, HEIGHT);
         this.blocks = cols / 32;
-        this.scales = scales;
         this.quants = quants;
-        this.offsets = offsets;
+        this.subScales = subScales;
+        this.subStride = subMins == null ? 0 : HEIGHT;
+        this.subMins = subMins;
+        this.superScales = superScales;
+        this.superShift = subMins == null ? 0 : 3;
+        this.superMins = superMins;
     }
 
     /**
@@ -72,39 +97,42 @@ final class Q4Strips extends Strips {
      * values).
      */
     static PackedMatrix of(Tensor w) {
-        if ((w.type() != GgmlType.Q4_0 && w.type() != GgmlType.Q4_K) || W < 8
+        boolean k = w.type() == GgmlType.Q4_K;
+        if ((w.type() != GgmlType.Q4_0 && !k) || W < 16
                 || (long) tall(w.rows()) * w.cols() / 4 > Integer.MAX_VALUE - 64) {
             return null;
         }
-        boolean k = w.type() == GgmlType.Q4_K;
         int rows = w.rows();
         int blocks = w.cols() / 32;
-        float[] scales = new float[tall(rows) * blocks];
         short[] pairs = new short[tall(rows) * blocks * 8];
-        float[] offsets = k ? new float[tall(rows) * blocks] : null;
+        byte[] subScales = k ? new byte[tall(rows) * blocks] : ones();
+        byte[] subMins = k ? new byte[tall(rows) * blocks] : null;
+        float[] superScales = new float[tall(rows) * (k ? blocks / 8 : blocks)];
+        float[] superMins = k ? new float[tall(rows) * blocks / 8] : null;
         byte[] quants = new byte[16];
         for (int r = 0; r < rows; r++) {
             long row = r * w.rowBytes();
             int strip = r / HEIGHT;
-            int inStrip = r % HEIGHT;   // the row's place in its strip's table of 2W values
+            int inStrip = r % HEIGHT;   // the row's place in its strip's tables of 2W values
             int shift = 4 * (inStrip / W);   // rows W .. 2W take the second nibble of each byte
             int lane = r % W;
             for (int b = 0; b < blocks; b++) {
-                float a;
                 int blk = strip * blocks + b;
                 if (k) {
                     // Super-block b/8, sub-block j: fp16 d and dmin, 12 bytes of 6-bit scales and mins, then
                     // 128 bytes where sub-blocks 2g and 2g+1 are the low and high nibbles of bytes 32g ..
                     long sb = row + 144L * (b / 8);
                     int j = b % 8;
-                    float d = Float.float16ToFloat(w.data().get(U16, sb));
-                    float dmin = Float.float16ToFloat(w.data().get(U16, sb + 2));
                     int w0 = w.data().get(U32, sb + 4);
                     int w1 = w.data().get(U32, sb + 8);
                     int w2 = w.data().get(U32, sb + 12);
-                    a = d * PanamaRows.Q4_K.scale(w0, w2, j);
-                    float c = 8 * a - dmin * PanamaRows.Q4_K.min(w1, w2, j);
-                    offsets[blk * HEIGHT + inStrip] = c;
+                    subScales[blk * HEIGHT + inStrip] = (byte) PanamaRows.Q4_K.scale(w0, w2, j);
+                    subMins[blk * HEIGHT + inStrip] = (byte) PanamaRows.Q4_K.min(w1, w2, j);
+                    if (j == 0) {
+                        int sup = (strip * (blocks / 8) + b / 8) * HEIGHT + inStrip;
+                        superScales[sup] = Float.float16ToFloat(w.data().get(U16, sb));
+                        superMins[sup] = Float.float16ToFloat(w.data().get(U16, sb + 2));
+                    }
                     long q = sb + 16 + 32L * (j / 2);
                     int half = 4 * (j % 2);
                     for (int i = 0; i < 16; i++) {
@@ -114,10 +142,9 @@ final class Q4Strips extends Strips {
                     }
                 } else {
                     long src = row + 18L * b;
-                    a = Float.float16ToFloat(w.data().get(U16, src));
+                    superScales[blk * HEIGHT + inStrip] = Float.float16ToFloat(w.data().get(U16, src));
                     MemorySegment.copy(w.data(), ValueLayout.JAVA_BYTE, src + 2, quants, 0, 16);
                 }
-                scales[blk * HEIGHT + inStrip] = a;
                 for (int j = 0; j < 16; j++) {
                     int low = quants[j] & 0xF;          // column j
                     int high = quants[j] >> 4 & 0xF;    // column j + 16
@@ -125,7 +152,13 @@ final class Q4Strips extends Strips {
                 }
             }
         }
-        return new Q4Strips(rows, w.cols(), scales, pairs, offsets, k ? ActivationFormat.Q8_K : ActivationFormat.Q8_0);
+        return new Q4Strips(rows, w.cols(), pairs, subScales, subMins, superScales, superMins);
+    }
+
+    private static byte[] ones() {
+        byte[] ones = new byte[HEIGHT];
+        java.util.Arrays.fill(ones, (byte) 1);
+        return ones;
     }
 
     /** Rows per strip: two in each 16-bit lane. */
@@ -182,21 +215,38 @@ final class Q4Strips extends Strips {
             ShortVector offset = ShortVector.broadcast(S, eights[t * blocks + b]);
             ShortVector second = r.sub(offset);
             ShortVector first = p.sub(r.lanewise(VectorOperators.LSHL, by4)).sub(offset);
+            // A = sc·d for the four runs of HALF rows (Q4_0: sc = 1), times d_x, as the block's scale.
             float dx = d[t * blocks + b];
-            int a = blk * HEIGHT;
-            lo0 = ((FloatVector) first.convertShape(VectorOperators.S2F, F, 0)).fma(FloatVector.fromArray(F, scales, a).mul(dx), lo0);
-            hi0 = ((FloatVector) first.convertShape(VectorOperators.S2F, F, 1)).fma(FloatVector.fromArray(F, scales, a + HALF).mul(dx), hi0);
-            lo1 = ((FloatVector) second.convertShape(VectorOperators.S2F, F, 0)).fma(FloatVector.fromArray(F, scales, a + W).mul(dx), lo1);
-            hi1 = ((FloatVector) second.convertShape(VectorOperators.S2F, F, 1)).fma(FloatVector.fromArray(F, scales, a + W + HALF).mul(dx), hi1);
+            int sc = blk * subStride;
+            int sup = (blk >> superShift) * HEIGHT;
+            FloatVector a0 = ((FloatVector) ByteVector.fromArray(HALF_BYTES, subScales, sc).convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, superScales, sup));
+            FloatVector a1 = ((FloatVector) ByteVector.fromArray(HALF_BYTES, subScales, sc + HALF).convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, superScales, sup + HALF));
+            FloatVector a2 = ((FloatVector) ByteVector.fromArray(HALF_BYTES, subScales, sc + W).convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, superScales, sup + W));
+            FloatVector a3 = ((FloatVector) ByteVector.fromArray(HALF_BYTES, subScales, sc + W + HALF).convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, superScales, sup + W + HALF));
+            lo0 = ((FloatVector) first.convertShape(VectorOperators.S2F, F, 0)).fma(a0.mul(dx), lo0);
+            hi0 = ((FloatVector) first.convertShape(VectorOperators.S2F, F, 1)).fma(a1.mul(dx), hi0);
+            lo1 = ((FloatVector) second.convertShape(VectorOperators.S2F, F, 0)).fma(a2.mul(dx), lo1);
+            hi1 = ((FloatVector) second.convertShape(VectorOperators.S2F, F, 1)).fma(a3.mul(dx), hi1);
         }
-        if (offsets != null) {
+        if (subMins != null) {
+            // C = 8A − dmin·m per block, with A again as above (the same bits), times the block sums.
             for (int b = 0; b < blocks; b++) {
+                int blk = s * blocks + b;
+                int sc = blk * HEIGHT;
+                int sup = (blk >> superShift) * HEIGHT;
                 FloatVector v = FloatVector.broadcast(F, sums[t * blocks + b]);
-                int c = (s * blocks + b) * HEIGHT;
-                lo0 = FloatVector.fromArray(F, offsets, c).fma(v, lo0);
-                hi0 = FloatVector.fromArray(F, offsets, c + HALF).fma(v, hi0);
-                lo1 = FloatVector.fromArray(F, offsets, c + W).fma(v, lo1);
-                hi1 = FloatVector.fromArray(F, offsets, c + W + HALF).fma(v, hi1);
+                FloatVector c0 = ((FloatVector) ByteVector.fromArray(HALF_BYTES, subScales, sc).convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, superScales, sup)).mul(8f)
+                        .sub(((FloatVector) ByteVector.fromArray(HALF_BYTES, subMins, sc).convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, superMins, sup)));
+                FloatVector c1 = ((FloatVector) ByteVector.fromArray(HALF_BYTES, subScales, sc + HALF).convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, superScales, sup + HALF)).mul(8f)
+                        .sub(((FloatVector) ByteVector.fromArray(HALF_BYTES, subMins, sc + HALF).convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, superMins, sup + HALF)));
+                FloatVector c2 = ((FloatVector) ByteVector.fromArray(HALF_BYTES, subScales, sc + W).convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, superScales, sup + W)).mul(8f)
+                        .sub(((FloatVector) ByteVector.fromArray(HALF_BYTES, subMins, sc + W).convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, superMins, sup + W)));
+                FloatVector c3 = ((FloatVector) ByteVector.fromArray(HALF_BYTES, subScales, sc + W + HALF).convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, superScales, sup + W + HALF)).mul(8f)
+                        .sub(((FloatVector) ByteVector.fromArray(HALF_BYTES, subMins, sc + W + HALF).convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, superMins, sup + W + HALF)));
+                lo0 = c0.fma(v, lo0);
+                hi0 = c1.fma(v, hi0);
+                lo1 = c2.fma(v, lo1);
+                hi1 = c3.fma(v, hi1);
             }
         }
         lo0.intoArray(y, yOff);
@@ -206,12 +256,15 @@ final class Q4Strips extends Strips {
     }
 
     /**
-     * Strips first and first+1 as signed 16-bit values q − 8 in {@code w}, one row per lane: per block, per
-     * column k, the four runs of W rows side by side (rows 0 .. W and W .. 2W of strip first, then of
-     * first+1), so the tile loads its weights in order.
+     * Strips first and first+1 as signed 16-bit values q − 8 in {@link #unpacked}(ws), one row per lane:
+     * per block, per column k, the four runs of W rows side by side (rows 0 .. W and W .. 2W of strip
+     * first, then of first+1), so the tile loads its weights in order. Their scales A and (Q4_K) offsets C,
+     * computed as one() computes them, go to {@link #factors}(ws) in the same order.
      */
     @Override
-    void unpack(int first, short[] w) {
+    void unpack(int first, Workspace ws) {
+        short[] w = unpacked(ws);
+        float[] f = factors(ws);
         int stride = 2 * STRIPS * W;   // shorts per column of a block
         ShortVector by4 = ShortVector.broadcast(S, (short) 4);   // vector shift counts, as in one()
         ShortVector by8 = ShortVector.broadcast(S, (short) 8);
@@ -230,15 +283,36 @@ final class Q4Strips extends Strips {
                     v.lanewise(VectorOperators.LSHL, by4).lanewise(VectorOperators.ASHR, by12).intoArray(w, out + (j + 16) * stride);
                     v.lanewise(VectorOperators.ASHR, by12).intoArray(w, out + (j + 16) * stride + W);
                 }
+                int sc = blk * subStride;
+                int sup = (blk >> superShift) * HEIGHT;
+                for (int h = 0; h < HEIGHT; h += HALF) {
+                    FloatVector a = ((FloatVector) ByteVector.fromArray(HALF_BYTES, subScales, sc + h).convertShape(VectorOperators.B2F, F, 0))
+                            .mul(FloatVector.fromArray(F, superScales, sup + h));
+                    int o = (b * 2 * STRIPS + 2 * i) * W + h;
+                    a.intoArray(f, o);
+                    if (subMins != null) {
+                        a.mul(8f).sub(((FloatVector) ByteVector.fromArray(HALF_BYTES, subMins, sc + h).convertShape(VectorOperators.B2F, F, 0))
+                                .mul(FloatVector.fromArray(F, superMins, sup + h))).intoArray(f, o + blocks * 2 * STRIPS * W);
+                    }
+                }
             }
         }
     }
 
+    /**
+     * The group's A, then (Q4_K) its C: per block 4W floats each, the runs of W rows in the order of
+     * {@link #unpack}'s values.
+     */
+    private float[] factors(Workspace ws) {
+        return ws.floats(2 * blocks * 2 * STRIPS * W);
+    }
+
     @Override
-    void tile(int first, short[] w, Q8Activations x, int t, float[] y, int yOff, int yStride) {
-        integerTile(first, w, x.wideQuants(), x.scales(), t, y, yOff, yStride);
-        if (offsets != null) {
-            addOffsets(first, x.blockSums(), t, y, yOff, yStride);
+    void tile(int first, Workspace ws, Q8Activations x, int t, float[] y, int yOff, int yStride) {
+        float[] f = factors(ws);
+        integerTile(unpacked(ws), f, x.wideQuants(), x.scales(), t, y, yOff, yStride);
+        if (subMins != null) {
+            addOffsets(f, x.blockSums(), t, y, yOff, yStride);
         }
     }
 
@@ -246,7 +320,7 @@ final class Q4Strips extends Strips {
      * The integer part of {@link #tile}. The twelve integer sums of a block stay in registers; the float
      * results are accumulated in y itself, which leaves registers for four runs of W rows.
      */
-    private void integerTile(int first, short[] w, short[] q, float[] d, int t, float[] y, int yOff, int yStride) {
+    private void integerTile(short[] w, float[] f, short[] q, float[] d, int t, float[] y, int yOff, int yStride) {
         int stride = 2 * STRIPS * W;
         for (int b = 0; b < blocks; b++) {
             int x0 = t * cols + 32 * b;
@@ -286,36 +360,36 @@ final class Q4Strips extends Strips {
             int y2 = yOff + 2 * yStride;
             // Run i: its block scales, then each token's two halves y = fma(sum, d_w·d_x, y). Written out:
             // a helper taking vectors would box them wherever C2 declines to inline it.
-            int blk = (first * blocks + b) * HEIGHT;   // run i of W rows: strip first + i/2, its (i%2)-th W
-            FloatVector lo = FloatVector.fromArray(F, scales, blk);
-            FloatVector hi = FloatVector.fromArray(F, scales, blk + HALF);
+            int a = b * 2 * STRIPS * W;   // the block's A, run after run (factors())
+            FloatVector lo = FloatVector.fromArray(F, f, a);
+            FloatVector hi = FloatVector.fromArray(F, f, a + HALF);
             ((FloatVector) a00.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d0), FloatVector.fromArray(F, y, y0)).intoArray(y, y0);
             ((FloatVector) a00.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d0), FloatVector.fromArray(F, y, y0 + HALF)).intoArray(y, y0 + HALF);
             ((FloatVector) a01.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d1), FloatVector.fromArray(F, y, y1)).intoArray(y, y1);
             ((FloatVector) a01.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d1), FloatVector.fromArray(F, y, y1 + HALF)).intoArray(y, y1 + HALF);
             ((FloatVector) a02.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d2), FloatVector.fromArray(F, y, y2)).intoArray(y, y2);
             ((FloatVector) a02.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d2), FloatVector.fromArray(F, y, y2 + HALF)).intoArray(y, y2 + HALF);
-            blk += W;
-            lo = FloatVector.fromArray(F, scales, blk);
-            hi = FloatVector.fromArray(F, scales, blk + HALF);
+            a += W;
+            lo = FloatVector.fromArray(F, f, a);
+            hi = FloatVector.fromArray(F, f, a + HALF);
             ((FloatVector) a10.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d0), FloatVector.fromArray(F, y, y0 + W)).intoArray(y, y0 + W);
             ((FloatVector) a10.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d0), FloatVector.fromArray(F, y, y0 + W + HALF)).intoArray(y, y0 + W + HALF);
             ((FloatVector) a11.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d1), FloatVector.fromArray(F, y, y1 + W)).intoArray(y, y1 + W);
             ((FloatVector) a11.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d1), FloatVector.fromArray(F, y, y1 + W + HALF)).intoArray(y, y1 + W + HALF);
             ((FloatVector) a12.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d2), FloatVector.fromArray(F, y, y2 + W)).intoArray(y, y2 + W);
             ((FloatVector) a12.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d2), FloatVector.fromArray(F, y, y2 + W + HALF)).intoArray(y, y2 + W + HALF);
-            blk += blocks * HEIGHT - W;
-            lo = FloatVector.fromArray(F, scales, blk);
-            hi = FloatVector.fromArray(F, scales, blk + HALF);
+            a += W;
+            lo = FloatVector.fromArray(F, f, a);
+            hi = FloatVector.fromArray(F, f, a + HALF);
             ((FloatVector) a20.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d0), FloatVector.fromArray(F, y, y0 + 2 * W)).intoArray(y, y0 + 2 * W);
             ((FloatVector) a20.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d0), FloatVector.fromArray(F, y, y0 + 2 * W + HALF)).intoArray(y, y0 + 2 * W + HALF);
             ((FloatVector) a21.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d1), FloatVector.fromArray(F, y, y1 + 2 * W)).intoArray(y, y1 + 2 * W);
             ((FloatVector) a21.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d1), FloatVector.fromArray(F, y, y1 + 2 * W + HALF)).intoArray(y, y1 + 2 * W + HALF);
             ((FloatVector) a22.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d2), FloatVector.fromArray(F, y, y2 + 2 * W)).intoArray(y, y2 + 2 * W);
             ((FloatVector) a22.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d2), FloatVector.fromArray(F, y, y2 + 2 * W + HALF)).intoArray(y, y2 + 2 * W + HALF);
-            blk += W;
-            lo = FloatVector.fromArray(F, scales, blk);
-            hi = FloatVector.fromArray(F, scales, blk + HALF);
+            a += W;
+            lo = FloatVector.fromArray(F, f, a);
+            hi = FloatVector.fromArray(F, f, a + HALF);
             ((FloatVector) a30.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d0), FloatVector.fromArray(F, y, y0 + 3 * W)).intoArray(y, y0 + 3 * W);
             ((FloatVector) a30.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d0), FloatVector.fromArray(F, y, y0 + 3 * W + HALF)).intoArray(y, y0 + 3 * W + HALF);
             ((FloatVector) a31.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d1), FloatVector.fromArray(F, y, y1 + 3 * W)).intoArray(y, y1 + 3 * W);
@@ -332,7 +406,7 @@ final class Q4Strips extends Strips {
      * ascending, as in one()): reading and writing y at every block made this pass a fifth of Q4_K's batch
      * time, bound by the stores.
      */
-    private void addOffsets(int first, float[] sums, int t, float[] y, int yOff, int yStride) {
+    private void addOffsets(float[] f, float[] sums, int t, float[] y, int yOff, int yStride) {
         for (int i = 0; i < 2 * STRIPS; i++) {   // the group's runs of W rows, as in integerTile()
             int o0 = yOff + i * W;
             int o1 = o0 + yStride;
@@ -340,10 +414,10 @@ final class Q4Strips extends Strips {
             FloatVector lo0 = FloatVector.fromArray(F, y, o0), hi0 = FloatVector.fromArray(F, y, o0 + HALF);
             FloatVector lo1 = FloatVector.fromArray(F, y, o1), hi1 = FloatVector.fromArray(F, y, o1 + HALF);
             FloatVector lo2 = FloatVector.fromArray(F, y, o2), hi2 = FloatVector.fromArray(F, y, o2 + HALF);
-            int c = (first + i / 2) * blocks * HEIGHT + i % 2 * W;
+            int c = blocks * 2 * STRIPS * W + i * W;   // C of run i (factors())
             for (int b = 0; b < blocks; b++) {
-                FloatVector lo = FloatVector.fromArray(F, offsets, c + HEIGHT * b);
-                FloatVector hi = FloatVector.fromArray(F, offsets, c + HEIGHT * b + HALF);
+                FloatVector lo = FloatVector.fromArray(F, f, c + b * 2 * STRIPS * W);
+                FloatVector hi = FloatVector.fromArray(F, f, c + b * 2 * STRIPS * W + HALF);
                 FloatVector v = FloatVector.broadcast(F, sums[t * blocks + b]);
                 lo0 = lo.fma(v, lo0);
                 hi0 = hi.fma(v, hi0);

@@ -122,8 +122,8 @@ final class Q5Strips extends Strips {
      * c·STRIPS·W, so the tile loads its weights in order and without shifts.
      */
     @Override
-    void unpack(int first, short[] w) {
-        unpackBytePairs(quants, 16, first, w);
+    void unpack(int first, Workspace ws) {
+        unpackBytePairs(quants, 16, first, unpacked(ws));
     }
 
     /**
@@ -133,7 +133,8 @@ final class Q5Strips extends Strips {
      * accumulate in y itself, with the operations of {@link #one}.
      */
     @Override
-    void tile(int first, short[] w, Q8Activations quantized, int t, float[] y, int yOff, int yStride) {
+    void tile(int first, Workspace ws, Q8Activations quantized, int t, float[] y, int yOff, int yStride) {
+        short[] w = unpacked(ws);
         short[] q = quantized.wideQuants();
         float[] d = quantized.scales();
         for (int b = 0; b < blocks; b++) {

@@ -174,8 +174,8 @@ final class Q6Strips extends Strips {
      * c·STRIPS·W, so the tile loads its weights in order and without shifts.
      */
     @Override
-    void unpack(int first, short[] w) {
-        unpackBytePairs(quants, 8, first, w);
+    void unpack(int first, Workspace ws) {
+        unpackBytePairs(quants, 8, first, unpacked(ws));
     }
 
     /**
@@ -189,7 +189,8 @@ final class Q6Strips extends Strips {
      * replaces, against 38-50 for Q4 strips). The float results accumulate in y itself, once per super-block.
      */
     @Override
-    void tile(int first, short[] w, Q8Activations quantized, int t, float[] y, int yOff, int yStride) {
+    void tile(int first, Workspace ws, Q8Activations quantized, int t, float[] y, int yOff, int yStride) {
+        short[] w = unpacked(ws);
         short[] q = quantized.wideQuants();
         float[] d = quantized.scales();
         int nextScales = supers * 16 * W;   // from a strip's scales to the next strip's

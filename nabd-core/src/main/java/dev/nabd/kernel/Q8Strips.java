@@ -116,12 +116,7 @@ final class Q8Strips extends Strips {
 
     /** Nothing to unpack: {@link #tile} widens the bytes as it loads them. */
     @Override
-    int unpackedShorts() {
-        return 0;
-    }
-
-    @Override
-    void unpack(int first, short[] w) {
+    void unpack(int first, Workspace ws) {
     }
 
     /**
@@ -131,7 +126,7 @@ final class Q8Strips extends Strips {
      * columns. The results accumulate in y itself, with the operations of {@link #one}.
      */
     @Override
-    void tile(int first, short[] unused, Q8Activations quantized, int t, float[] y, int yOff, int yStride) {
+    void tile(int first, Workspace ws, Q8Activations quantized, int t, float[] y, int yOff, int yStride) {
         float[] q = quantized.floatQuants();
         float[] d = quantized.scales();
         int next = blocks * 32 * W;   // from a strip's quants to the next strip's

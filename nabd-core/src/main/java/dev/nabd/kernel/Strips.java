@@ -85,16 +85,15 @@ abstract class Strips implements PackedMatrix {
                 }
             }
         } else {
-            short[] w = ws.shorts(unpackedShorts());
             for (int s = stripFrom; s < whole; s += group) {
                 int first = Math.min(s, whole - group);
-                unpack(first, w);
+                unpack(first, ws);
                 for (int t = 0; t < tokens; t += TOKENS) {
                     int from = Math.min(t, tokens - TOKENS);
                     for (int j = from; j < from + TOKENS; j++) {   // the tile adds into y
                         java.util.Arrays.fill(y, j * yStride + first * height, j * yStride + (first + group) * height, 0f);
                     }
-                    tile(first, w, x, from, y, from * yStride + first * height, yStride);
+                    tile(first, ws, x, from, y, from * yStride + first * height, yStride);
                 }
             }
         }
@@ -131,20 +130,20 @@ abstract class Strips implements PackedMatrix {
         return (rows + W - 1) / W * W;
     }
 
-    /** The size of the buffer {@link #unpack} fills: a group's values as shorts, or 0 for a tile that reads the strips. */
-    int unpackedShorts() {
-        return cols * group * height;
+    /** The 16-bit values of a group of strips, as {@link #unpack} writes them and {@link #tile} reads them. */
+    final short[] unpacked(Workspace ws) {
+        return ws.shorts(cols * group * height);
     }
 
     /** Token {@code t} through strip {@code s}: y[yOff .. yOff+height). */
     abstract void one(int s, Q8Activations x, int t, float[] y, int yOff);
 
-    /** The group of strips from {@code first} as 16-bit values in {@code w} (cols × group × height shorts). */
-    abstract void unpack(int first, short[] w);
+    /** The group of strips from {@code first} as 16-bit values in {@link #unpacked}(ws) (cols × group × height shorts). */
+    abstract void unpack(int first, Workspace ws);
 
     /**
      * Tokens t .. t+TOKENS through the group unpacked in {@code w}, whose first strip is {@code first};
      * token t+j's results are added to y[yOff + j·yStride ..], which the caller has zeroed.
      */
-    abstract void tile(int first, short[] w, Q8Activations x, int t, float[] y, int yOff, int yStride);
+    abstract void tile(int first, Workspace ws, Q8Activations x, int t, float[] y, int yOff, int yStride);
 }
