@@ -79,6 +79,19 @@ public interface FloatOps {
      */
     float expSum(float[] v, int off, int n, float max);
 
+    /**
+     * out[outOff+j] = dot(k, kOff + j·kStride, q, qOff, n) for j &lt; count: the same bits as {@link #dot}
+     * for each, with q read once for several rows (attention's scores of a block of keys).
+     */
+    void dots(float[] k, int kOff, int kStride, int count, float[] q, int qOff, int n, float[] out, int outOff);
+
+    /**
+     * y[yOff+i] += Σ_j p[pOff+j]·v[vOff + j·vStride + i] for i &lt; n, j &lt; count: the same bits as
+     * {@link #axpy}(p[pOff+j], v, ..., y, ...) for j = 0, 1, .. in turn, each output kept in a register
+     * across the rows (attention's weighted sum of a block of values).
+     */
+    void weightedSum(float[] p, int pOff, int count, float[] v, int vOff, int vStride, float[] y, int yOff, int n);
+
     /** e^x, the same bits as one exponential of {@link #expSum} (whose v[i] − max is x). */
     float exp(float x);
 

@@ -257,6 +257,73 @@ final class PanamaFloatOps implements FloatOps {
         exponentials(gate, up, off, n, 0f, true);
     }
 
+    // Four rows at a time, each with dot()'s operations: lane-wise fused multiply-adds, the same halving
+    // reduction, the same scalar tail; q's vectors are loaded once for the four.
+    @Override
+    public void dots(float[] k, int kOff, int kStride, int count, float[] q, int qOff, int n, float[] out, int outOff) {
+        int bound = S.loopBound(n);
+        int j = 0;
+        for (; j + 4 <= count; j += 4) {
+            int k0 = kOff + j * kStride;
+            int k1 = k0 + kStride;
+            int k2 = k1 + kStride;
+            int k3 = k2 + kStride;
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector a1 = FloatVector.zero(S);
+            FloatVector a2 = FloatVector.zero(S);
+            FloatVector a3 = FloatVector.zero(S);
+            for (int i = 0; i < bound; i += L) {
+                FloatVector qv = FloatVector.fromArray(S, q, qOff + i);
+                a0 = FloatVector.fromArray(S, k, k0 + i).fma(qv, a0);
+                a1 = FloatVector.fromArray(S, k, k1 + i).fma(qv, a1);
+                a2 = FloatVector.fromArray(S, k, k2 + i).fma(qv, a2);
+                a3 = FloatVector.fromArray(S, k, k3 + i).fma(qv, a3);
+            }
+            for (VectorShuffle<Float> h : HALVES) {
+                a0 = a0.add(a0.rearrange(h));
+                a1 = a1.add(a1.rearrange(h));
+                a2 = a2.add(a2.rearrange(h));
+                a3 = a3.add(a3.rearrange(h));
+            }
+            float s0 = a0.lane(0);
+            float s1 = a1.lane(0);
+            float s2 = a2.lane(0);
+            float s3 = a3.lane(0);
+            for (int i = bound; i < n; i++) {
+                s0 += k[k0 + i] * q[qOff + i];
+                s1 += k[k1 + i] * q[qOff + i];
+                s2 += k[k2 + i] * q[qOff + i];
+                s3 += k[k3 + i] * q[qOff + i];
+            }
+            out[outOff + j] = s0;
+            out[outOff + j + 1] = s1;
+            out[outOff + j + 2] = s2;
+            out[outOff + j + 3] = s3;
+        }
+        for (; j < count; j++) {
+            out[outOff + j] = dot(k, kOff + j * kStride, q, qOff, n);
+        }
+    }
+
+    @Override
+    public void weightedSum(float[] p, int pOff, int count, float[] v, int vOff, int vStride, float[] y, int yOff, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector acc = FloatVector.fromArray(S, y, yOff + i);
+            for (int j = 0; j < count; j++) {
+                acc = FloatVector.fromArray(S, v, vOff + j * vStride + i).fma(FloatVector.broadcast(S, p[pOff + j]), acc);
+            }
+            acc.intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) {
+            float acc = y[yOff + i];
+            for (int j = 0; j < count; j++) {
+                acc = Math.fma(v[vOff + j * vStride + i], p[pOff + j], acc);
+            }
+            y[yOff + i] = acc;
+        }
+    }
+
     @Override
     public float exp(float x) {
         return Exp.exp(x);

@@ -97,6 +97,20 @@ final class ScalarFloatOps implements FloatOps {
     }
 
     @Override
+    public void dots(float[] k, int kOff, int kStride, int count, float[] q, int qOff, int n, float[] out, int outOff) {
+        for (int j = 0; j < count; j++) {
+            out[outOff + j] = dot(k, kOff + j * kStride, q, qOff, n);
+        }
+    }
+
+    @Override
+    public void weightedSum(float[] p, int pOff, int count, float[] v, int vOff, int vStride, float[] y, int yOff, int n) {
+        for (int j = 0; j < count; j++) {
+            axpy(p[pOff + j], v, vOff + j * vStride, y, yOff, n);
+        }
+    }
+
+    @Override
     public float exp(float x) {
         return Exp.exp(x);
     }

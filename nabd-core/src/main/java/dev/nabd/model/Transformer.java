@@ -332,9 +332,10 @@ public final class Transformer {
                 int count = Math.min(n, s.rowPosition[b] + 1 - k0);   // the causal mask
                 for (int h = first; h < last && count > 0; h++) {
                     int qOff = b * c.qDim() + h * headDim;
+                    ops.dots(blockKeys, 0, headDim, count, s.q, qOff, headDim, p, 0);
                     float blockMax = Float.NEGATIVE_INFINITY;
                     for (int j = 0; j < count; j++) {
-                        p[j] = ops.dot(blockKeys, j * headDim, s.q, qOff, headDim) * scale;
+                        p[j] *= scale;
                         blockMax = Math.max(blockMax, p[j]);
                     }
                     int m = (b - from) * heads + h - first;
@@ -347,9 +348,7 @@ public final class Transformer {
                     }
                     max[m] = newMax;
                     sum[m] += ops.expSum(p, 0, count, newMax);
-                    for (int j = 0; j < count; j++) {
-                        ops.axpy(p[j], blockValues, j * valueDim, s.att, out, valueDim);
-                    }
+                    ops.weightedSum(p, 0, count, blockValues, 0, valueDim, s.att, out, valueDim);
                 }
             }
         }

@@ -189,6 +189,39 @@ class BatchInvarianceTest {
         assertThat(sum).isCloseTo(sequential, org.assertj.core.data.Offset.offset(1e-5f * sequential));
     }
 
+    /**
+     * Attention's block kernels: dots() gives each row the bits of dot(), weightedSum() the bits of one
+     * axpy per row in order, at counts around the four-row step and lengths with vector tails.
+     */
+    @Test
+    void blockDotsAndWeightedSumsAreTheirOneRowOperations() {
+        SplittableRandom r = new SplittableRandom(17);
+        for (FloatOps ops : new FloatOps[] {OPS, new ScalarFloatOps()}) {
+            for (int n : new int[] {5, 64, 128, 2 * ops.lanes() + 3}) {
+                for (int count : new int[] {1, 3, 4, 7, 32}) {
+                    int stride = n + 3;
+                    float[] rows = gaussian(r, 2 + count * stride, 1.0);
+                    float[] q = gaussian(r, n + 1, 1.0);
+                    float[] out = new float[count + 1];
+                    ops.dots(rows, 2, stride, count, q, 1, n, out, 1);
+                    float[] p = gaussian(r, count + 2, 0.5);
+                    float[] y = gaussian(r, n + 4, 1.0);
+                    float[] sequential = y.clone();
+                    ops.weightedSum(p, 2, count, rows, 2, stride, y, 4, n);
+                    for (int j = 0; j < count; j++) {
+                        assertThat(bits(out[1 + j])).as("%s n=%d count=%d: row %d", ops.description(), n, count, j)
+                                .isEqualTo(bits(ops.dot(rows, 2 + j * stride, q, 1, n)));
+                        ops.axpy(p[2 + j], rows, 2 + j * stride, sequential, 4, n);
+                    }
+                    for (int i = 0; i < y.length; i++) {
+                        assertThat(bits(y[i])).as("%s n=%d count=%d: value %d", ops.description(), n, count, i)
+                                .isEqualTo(bits(sequential[i]));
+                    }
+                }
+            }
+        }
+    }
+
     static int bits(float f) {
         return Float.floatToRawIntBits(f);
     }
