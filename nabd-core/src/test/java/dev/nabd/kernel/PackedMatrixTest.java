@@ -166,23 +166,7 @@ class PackedMatrixTest {
                 m.data().set(ValueLayout.JAVA_BYTE, blk + 6 + i, (byte) 0);
             }
         }
-        int xStride = cols + 2;
-        float[] x = gaussian(r, batch * xStride);
-        java.util.Arrays.fill(x, 0, 64, 3f);   // token 0: the first two blocks all +127
-        float[] y = new float[batch * m.rows()];
-        try (ThreadTeam team = new ThreadTeam(threads)) {
-            MatMul mm = new MatMul(team, FloatOpsProvider.get(), cols, true);
-            assertThat(mm.pack(m)).isTrue();
-            mm.apply(m, x, xStride, y, m.rows(), batch);
-        }
-        Q8Activations q = new Q8Activations(FloatOpsProvider.get());
-        q.quantize(x, xStride, cols, batch);
-        assertThat(q.quant(0, 0)).isEqualTo(127);
-        for (int t = 0; t < batch; t++) {
-            for (int row = 0; row < m.rows(); row++) {
-                assertThat(y[t * m.rows() + row]).as("token %d row %d", t, row).isEqualTo(q5_0Reference(m, row, q, t));
-            }
-        }
+        assertPackedProductOfExtremes(m, batch, threads, r, PackedMatrixTest::q5_0Reference);
     }
 
     /**
@@ -204,9 +188,24 @@ class PackedMatrixTest {
                 m.data().set(ValueLayout.JAVA_BYTE, blk + 2 + i, (byte) -128);
             }
         }
+        assertPackedProductOfExtremes(m, batch, threads, r, PackedMatrixTest::q8_0Reference);
+    }
+
+    /** A reference output: row {@code row} of {@code m} times token {@code token} of {@code q}. */
+    private interface Reference {
+        float of(Tensor m, int row, Q8Activations q, int token);
+    }
+
+    /**
+     * {@code m} packed and multiplied through MatMul by {@code batch} tokens on {@code threads} threads,
+     * token 0's first two blocks all +127 (against the extreme weights the caller planted there), equal
+     * bit for bit to {@code reference} on the activations quantised alone.
+     */
+    private static void assertPackedProductOfExtremes(Tensor m, int batch, int threads, SplittableRandom r, Reference reference) {
+        int cols = m.cols();
         int xStride = cols + 2;
         float[] x = gaussian(r, batch * xStride);
-        java.util.Arrays.fill(x, 0, 64, 3f);   // token 0: the first two blocks all +127
+        java.util.Arrays.fill(x, 0, 64, 3f);
         float[] y = new float[batch * m.rows()];
         try (ThreadTeam team = new ThreadTeam(threads)) {
             MatMul mm = new MatMul(team, FloatOpsProvider.get(), cols, true);
@@ -218,7 +217,7 @@ class PackedMatrixTest {
         assertThat(q.quant(0, 0)).isEqualTo(127);
         for (int t = 0; t < batch; t++) {
             for (int row = 0; row < m.rows(); row++) {
-                assertThat(y[t * m.rows() + row]).as("token %d row %d", t, row).isEqualTo(q8_0Reference(m, row, q, t));
+                assertThat(y[t * m.rows() + row]).as("token %d row %d", t, row).isEqualTo(reference.of(m, row, q, t));
             }
         }
     }
