@@ -6,10 +6,10 @@ import java.lang.reflect.Method;
 
 /**
  * A weight matrix copied at load into a layout made for integer dot products with {@link Q8Activations}:
- * strips of {@link #strip()} rows (the lane count of the machine's 16-bit vectors) whose values sit
- * side by side, so one vector holds the same column of every row in the strip. A product then
- * broadcasts one activation integer and multiplies it into all the strip's rows at once: no per-row
- * lane sums, and 16-bit lanes carry twice the values of float lanes.
+ * strips of {@link #strip()} rows whose values sit side by side across a vector's lanes (one row per
+ * 16-bit lane, two for 4-bit types, one per float lane for Q8_0), so one vector holds the same column of
+ * every row in the strip. A product then broadcasts one activation integer and multiplies it into all
+ * the strip's rows at once: no per-row lane sums.
  *
  * <p>Each output is computed the same way whatever the batch: per block an exact integer sum (as ggml's
  * dot product for the type states it), then {@code y = fma(sum, d_w·d_x, y)} block after block. So a

@@ -60,8 +60,10 @@ final class Q4Strips extends Strips {
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
 
-    /** The bytes of HALF rows' scales or mins, widened to the HALF lanes of F (at least 64 bits: W ≥ 16). */
+    /** The bytes of HALF rows' scales or mins, widened to the HALF lanes of F (at least 64 bits). */
     private static final VectorSpecies<Byte> HALF_BYTES = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, 8 * HALF)));
+    /** Bytes a HALF_BYTES load reads past its HALF rows where HALF &lt; 8 (128-bit vectors): the byte tables end with as many spare. */
+    private static final int BYTES_PAST = HALF_BYTES.length() - HALF;
 
     private final int blocks;
     /** The nibbles: 16 × W shorts per block, strip after strip. */
@@ -98,15 +100,15 @@ final class Q4Strips extends Strips {
      */
     static PackedMatrix of(Tensor w) {
         boolean k = w.type() == GgmlType.Q4_K;
-        if ((w.type() != GgmlType.Q4_0 && !k) || W < 16
+        if ((w.type() != GgmlType.Q4_0 && !k) || W < 8
                 || (long) tall(w.rows()) * w.cols() / 4 > Integer.MAX_VALUE - 64) {
             return null;
         }
         int rows = w.rows();
         int blocks = w.cols() / 32;
         short[] pairs = new short[tall(rows) * blocks * 8];
-        byte[] subScales = k ? new byte[tall(rows) * blocks] : ones();
-        byte[] subMins = k ? new byte[tall(rows) * blocks] : null;
+        byte[] subScales = k ? new byte[tall(rows) * blocks + BYTES_PAST] : ones();
+        byte[] subMins = k ? new byte[tall(rows) * blocks + BYTES_PAST] : null;
         float[] superScales = new float[tall(rows) * (k ? blocks / 8 : blocks)];
         float[] superMins = k ? new float[tall(rows) * blocks / 8] : null;
         byte[] quants = new byte[16];
@@ -156,7 +158,7 @@ final class Q4Strips extends Strips {
     }
 
     private static byte[] ones() {
-        byte[] ones = new byte[HEIGHT];
+        byte[] ones = new byte[HEIGHT + BYTES_PAST];
         java.util.Arrays.fill(ones, (byte) 1);
         return ones;
     }
@@ -173,7 +175,8 @@ final class Q4Strips extends Strips {
      * The kernels below compute the same per token: for each block an exact 16-bit integer sum, then
      * y = fma(sum, d_w·d_x, y). one() reads the packed nibbles (decode: each weight byte is used once);
      * tile() reads weights unpacked once per group into signed 16-bit values, one row per lane, and shares
-     * each loaded vector among TOKENS tokens and each broadcast activation among four strips of W rows.
+     * each loaded vector among TOKENS tokens and each broadcast activation among four runs of W rows
+     * (two strips).
      * Vectors stay in local variables of one method: passed to a helper that C2 does not inline, they
      * would be boxed on the heap.
      */

@@ -127,7 +127,7 @@ final class Q5Strips extends Strips {
     }
 
     /**
-     * Tokens t .. t+2 through strips first and first+1 (unpacked in {@code w}); token t+j's results go
+     * Tokens t .. t+2 through strips first and first+1 (unpacked in {@link #unpacked}(ws)); token t+j's results go
      * to y[yOff + j·yStride ..]. Per block, twelve 16-bit sums: strip × token × half (columns k and k+16
      * in one step), 12 of the 32 AVX-512 registers with 4 columns and a broadcast. The float results
      * accumulate in y itself, with the operations of {@link #one}.

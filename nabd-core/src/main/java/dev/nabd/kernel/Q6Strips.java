@@ -179,7 +179,7 @@ final class Q6Strips extends Strips {
     }
 
     /**
-     * Tokens t .. t+2 through strips first and first+1 (unpacked in {@code w}); token t+j's results go
+     * Tokens t .. t+2 through strips first and first+1 (unpacked in {@link #unpacked}(ws)); token t+j's results go
      * to y[yOff + j·yStride ..]. Each column loaded serves three tokens and each activation broadcast
      * two strips. The six 16-bit sums cover eight columns (half a sub-block), then meet the scale in 32
      * bits: sc·(a + b) = sc·a + sc·b in

@@ -28,7 +28,7 @@ import java.nio.ByteOrder;
  * then {@code y = fma(sum, d_w·d_x, y)} block after block. Here the integer sum is taken in float lanes:
  * the bytes widen to floats and meet the activations' integers as floats in fused multiply-adds. Every
  * product (|q·q_x| ≤ 128·127) and every partial sum (≤ 32·128·127 &lt; 2^24) is an integer a float holds
- * exactly, so the float sum is the integer one. Two products in 16 bits would already overflow, which
+ * exactly, so the float sum is the integer one. Three products in 16 bits would already overflow, which
  * rules out the 16-bit lanes of the other strips; floats also need no widening of the sum.
  *
  * <p>Against the row-by-row float kernel this reads the weights from the heap by int indices and needs no

@@ -11,7 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * AVX-512, 16 with AVX2; a strip is W rows, or 2W for Q4 whose lanes hold two rows each), and the order
  * in which a product walks them. One token, or a range too small for a group, goes strip by strip
  * through the decode kernel {@link #one}. A batch goes a group of strips at a time: {@link #unpack} turns
- * the group into 16-bit values once, then {@link #tile} runs it by {@link #TOKENS} tokens at a time. A
+ * the group into 16-bit values once (where the type's tile needs them), then {@link #tile} runs it by
+ * {@link #TOKENS} tokens at a time. A
  * range that is not whole groups, or a batch that is not whole tiles, ends with a group or tile that
  * overlaps the one before it: those outputs are computed twice, to the same bits, by the same thread.
  * A matrix whose rows are not whole strips ends with a strip padded with zero rows, computed by
@@ -142,7 +143,7 @@ abstract class Strips implements PackedMatrix {
     abstract void unpack(int first, Workspace ws);
 
     /**
-     * Tokens t .. t+TOKENS through the group unpacked in {@code w}, whose first strip is {@code first};
+     * Tokens t .. t+TOKENS through the group {@link #unpack}ed in ws, whose first strip is {@code first};
      * token t+j's results are added to y[yOff + j·yStride ..], which the caller has zeroed.
      */
     abstract void tile(int first, Workspace ws, Q8Activations x, int t, float[] y, int yOff, int yStride);

@@ -299,36 +299,48 @@ class PackedMatrixTest {
     /**
      * Extremes of both ranges: the 16-bit block sums must not overflow (|sum| ≤ 32·8·127), and the two
      * rows a lane holds must come apart exactly while the unsigned sums they are taken from wrap around
-     * 16 bits. Rows r with r % 3 == 0 have every nibble 15 (value +7), the others 0 (value −8), so lanes
-     * pair every combination; every activation is the block's largest, q_x = ±127.
+     * 16 bits. Row r of a strip has every nibble 15 (value +7) where bit r/W of its lane number r % W is
+     * set, else 0 (value −8), so the lanes hold all four pairs; every activation is its block's largest,
+     * q_x = ±127. Two strips and three tokens: through the decode kernel and through the batch tile.
      */
     @Test
     void largestIntegerSumsStayExact() {
         int cols = 64;
-        int w = stripRows(GgmlType.Q4_0);
-        MemorySegment data = MemorySegment.ofArray(new byte[(int) GgmlType.Q4_0.bytesFor((long) cols * w)]);
-        for (int b = 0; b < w * cols / 32; b++) {
+        int h = stripRows(GgmlType.Q4_0);
+        int w = h / 2;   // lanes: a Q4 strip is two rows per lane
+        int rows = 2 * h;
+        MemorySegment data = MemorySegment.ofArray(new byte[(int) GgmlType.Q4_0.bytesFor((long) cols * rows)]);
+        for (int b = 0; b < rows * cols / 32; b++) {
             data.set(ValueLayout.JAVA_SHORT_UNALIGNED, 18L * b, Float.floatToFloat16(0.5f));
-            if (b / (cols / 32) % 3 == 0) {
+            if (high(b / (cols / 32), w)) {
                 for (int i = 0; i < 16; i++) {
                     data.set(ValueLayout.JAVA_BYTE, 18L * b + 2 + i, (byte) 0xFF);
                 }
             }
         }
-        Tensor m = new Tensor("extreme", GgmlType.Q4_0, new long[] {cols, w}, data);
-        float[] x = new float[2 * cols];
+        Tensor m = new Tensor("extreme", GgmlType.Q4_0, new long[] {cols, rows}, data);
+        float[] x = new float[3 * cols];
         java.util.Arrays.fill(x, 0, cols, 3f);
         java.util.Arrays.fill(x, cols, 2 * cols, -3f);
-        Q8Activations q = new Q8Activations(FloatOpsProvider.get());
-        q.quantize(x, cols, cols, 2);
-        float[] y = new float[2 * w];
-        PackedMatrix.of(m).multiply(q, y, w, 0, 1, new PackedMatrix.Workspace());
+        java.util.Arrays.fill(x, 2 * cols, 3 * cols, 3f);
         float d = 0.5f * Q8Activations.scale(3f);
-        for (int row = 0; row < w; row++) {
-            float sum = row % 3 == 0 ? 32 * 7 * 127 : -32512f;
-            assertThat(y[row]).as("row %d, +127", row).isEqualTo(Math.fma(sum, d, sum * d));
-            assertThat(y[w + row]).as("row %d, -127", row).isEqualTo(Math.fma(-sum, d, -sum * d));
+        for (int tokens = 1; tokens <= 3; tokens += 2) {
+            Q8Activations q = new Q8Activations(FloatOpsProvider.get());
+            q.quantize(x, cols, cols, tokens);
+            float[] y = new float[tokens * rows];
+            PackedMatrix.of(m).multiply(q, y, rows, 0, 2, new PackedMatrix.Workspace());
+            for (int t = 0; t < tokens; t++) {
+                for (int row = 0; row < rows; row++) {
+                    float sum = (high(row, w) ? 32 * 7 * 127 : -32512f) * (t == 1 ? -1 : 1);
+                    assertThat(y[t * rows + row]).as("%d tokens: token %d row %d", tokens, t, row).isEqualTo(Math.fma(sum, d, sum * d));
+                }
+            }
         }
+    }
+
+    /** Whether row {@code row} of {@link #largestIntegerSumsStayExact} has nibbles 15: bit (row in strip)/W of its lane. */
+    private static boolean high(int row, int w) {
+        return ((row % w) >> (row % (2 * w) / w) & 1) == 1;
     }
 
     /**
@@ -384,7 +396,7 @@ class PackedMatrixTest {
     void typesWithAnIntegerKernelArePacked() {
         SplittableRandom r = new SplittableRandom(5);
         int w = stripRows();
-        assertThat(PackedMatrix.of(q4(64, w + 1, r)) != null).isEqualTo(w >= 16);
+        assertThat(PackedMatrix.of(q4(64, w + 1, r))).isNotNull();
         Tensor f16 = new Tensor("f16", GgmlType.F16, new long[] {64, w}, MemorySegment.ofArray(new byte[64 * w * 2]));
         assertThat(PackedMatrix.of(f16)).isNull();
         assertThat(PackedMatrix.of(quantized(GgmlType.Q6_K, 256, w + 1, r)) != null).isEqualTo(w >= 16);

@@ -3,6 +3,7 @@ package dev.nabd.model;
 import dev.nabd.LanguageModel;
 import dev.nabd.LoadOptions;
 import dev.nabd.tensor.GgmlType;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -84,5 +85,69 @@ class ForwardInvarianceTest {
                 }
             }
         }
+    }
+
+    /**
+     * Rows of two sequences in one batch (continuous batching): each row's logits are the bits its sequence
+     * gives alone. Sequence B's rows come before and after twenty rows of A, so attention splits the batch
+     * where the cache changes and where a run of one cache reaches 16 rows.
+     */
+    @Test
+    void rowsOfTwoSequencesInOneBatchAreThoseOfEachAlone() throws IOException {
+        Path file = dir.resolve("two.gguf");
+        SyntheticModel.small(Architecture.byName("qwen3"), GgmlType.Q4_K, 29).write(file);
+        int[] a = Arrays.copyOf(PROMPT, 20);
+        int[] b = Arrays.copyOfRange(PROMPT, 20, 25);
+        for (int threads = 1; threads <= 2; threads++) {
+            try (LanguageModel m = LanguageModel.load(file, LoadOptions.DEFAULTS.withThreads(threads).withContextLength(64))) {
+                Transformer t = m.transformer();
+                int vocab = m.config().vocabSize();
+                float[] aloneA = alone(t, a, vocab);
+                float[] aloneB = alone(t, b, vocab);
+                KvCache cacheA = new KvCache(m.config(), 64, GgmlType.F16);
+                KvCache cacheB = new KvCache(m.config(), 64, GgmlType.F16);
+                int n = a.length + b.length;
+                int[] tokens = new int[n];
+                KvCache[] caches = new KvCache[n];
+                int[] positions = new int[n];
+                int row = 0;
+                for (int p = 0; p < 3; p++, row++) {
+                    tokens[row] = b[p];
+                    caches[row] = cacheB;
+                    positions[row] = p;
+                }
+                for (int p = 0; p < a.length; p++, row++) {
+                    tokens[row] = a[p];
+                    caches[row] = cacheA;
+                    positions[row] = p;
+                }
+                for (int p = 3; p < b.length; p++, row++) {
+                    tokens[row] = b[p];
+                    caches[row] = cacheB;
+                    positions[row] = p;
+                }
+                int[] logitRows = new int[n];
+                for (int r = 0; r < n; r++) {
+                    logitRows[r] = r;
+                }
+                InferenceState s = t.newBatchState(64, n, n);
+                t.forwardRows(s, tokens, caches, positions, n, logitRows, n);
+                for (int r = 0; r < n; r++) {
+                    float[] expected = caches[r] == cacheA
+                            ? Arrays.copyOfRange(aloneA, positions[r] * vocab, (positions[r] + 1) * vocab)
+                            : Arrays.copyOfRange(aloneB, positions[r] * vocab, (positions[r] + 1) * vocab);
+                    assertThat(Arrays.copyOfRange(s.logits(), r * vocab, (r + 1) * vocab))
+                            .as("batch row %d (%s position %d), %d threads", r, caches[r] == cacheA ? "A" : "B", positions[r], threads)
+                            .isEqualTo(expected);
+                }
+            }
+        }
+    }
+
+    /** Every position's logits of {@code prompt} fed whole to a fresh sequence. */
+    private static float[] alone(Transformer t, int[] prompt, int vocab) {
+        InferenceState s = t.newState(64, prompt.length, prompt.length, GgmlType.F16);
+        t.forward(s, prompt, 0, prompt.length, 0, prompt.length);
+        return Arrays.copyOf(s.logits(), prompt.length * vocab);
     }
 }
