@@ -6,8 +6,6 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -60,8 +58,6 @@ final class Q4Strips extends Strips {
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
 
-    /** The bytes of HALF rows' scales or mins, widened to the HALF lanes of F (at least 64 bits). */
-    private static final VectorSpecies<Byte> HALF_BYTES = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, 8 * HALF)));
     /** Bytes a HALF_BYTES load reads past its HALF rows where HALF &lt; 8 (128-bit vectors): the byte tables end with as many spare. */
     private static final int BYTES_PAST = HALF_BYTES.length() - HALF;
 

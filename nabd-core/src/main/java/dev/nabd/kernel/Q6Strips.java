@@ -7,7 +7,6 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -46,8 +45,6 @@ import java.nio.ByteOrder;
  */
 final class Q6Strips extends Strips {
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
-    /** Half a column, to be widened to the HALF lanes of I (at least 64 bits: W ≥ 16, AVX2 and up). */
-    private static final VectorSpecies<Byte> HALF_COLUMN = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, 8 * HALF)));
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
     private static final int SUPER = 256;
@@ -152,8 +149,8 @@ final class Q6Strips extends Strips {
                     second = second.add(v.lanewise(VectorOperators.ASHR, by8).mul(q[c + k + 8]));
                 }
                 int sc = (block * 16 + g) * W;
-                IntVector scLo = (IntVector) ByteVector.fromArray(HALF_COLUMN, scales, sc).convertShape(VectorOperators.B2I, I, 0);
-                IntVector scHi = (IntVector) ByteVector.fromArray(HALF_COLUMN, scales, sc + HALF).convertShape(VectorOperators.B2I, I, 0);
+                IntVector scLo = (IntVector) ByteVector.fromArray(HALF_BYTES, scales, sc).convertShape(VectorOperators.B2I, I, 0);
+                IntVector scHi = (IntVector) ByteVector.fromArray(HALF_BYTES, scales, sc + HALF).convertShape(VectorOperators.B2I, I, 0);
                 IntVector pairLo = ((IntVector) first.convertShape(VectorOperators.S2I, I, 0)).add((IntVector) second.convertShape(VectorOperators.S2I, I, 0));
                 IntVector pairHi = ((IntVector) first.convertShape(VectorOperators.S2I, I, 1)).add((IntVector) second.convertShape(VectorOperators.S2I, I, 1));
                 sumLo = pairLo.mul(scLo).add(sumLo);
@@ -207,10 +204,10 @@ final class Q6Strips extends Strips {
             IntVector s1t1H = IntVector.zero(I), s1t2L = IntVector.zero(I), s1t2H = IntVector.zero(I);
             for (int g = 0; g < 16; g++) {
                 int sc = (block * 16 + g) * W;
-                IntVector sc0L = (IntVector) ByteVector.fromArray(HALF_COLUMN, scales, sc).convertShape(VectorOperators.B2I, I, 0);
-                IntVector sc0H = (IntVector) ByteVector.fromArray(HALF_COLUMN, scales, sc + HALF).convertShape(VectorOperators.B2I, I, 0);
-                IntVector sc1L = (IntVector) ByteVector.fromArray(HALF_COLUMN, scales, sc + nextScales).convertShape(VectorOperators.B2I, I, 0);
-                IntVector sc1H = (IntVector) ByteVector.fromArray(HALF_COLUMN, scales, sc + nextScales + HALF).convertShape(VectorOperators.B2I, I, 0);
+                IntVector sc0L = (IntVector) ByteVector.fromArray(HALF_BYTES, scales, sc).convertShape(VectorOperators.B2I, I, 0);
+                IntVector sc0H = (IntVector) ByteVector.fromArray(HALF_BYTES, scales, sc + HALF).convertShape(VectorOperators.B2I, I, 0);
+                IntVector sc1L = (IntVector) ByteVector.fromArray(HALF_BYTES, scales, sc + nextScales).convertShape(VectorOperators.B2I, I, 0);
+                IntVector sc1H = (IntVector) ByteVector.fromArray(HALF_BYTES, scales, sc + nextScales + HALF).convertShape(VectorOperators.B2I, I, 0);
                 for (int h = 0; h < 16; h += 8) {
                     ShortVector a00 = ShortVector.zero(S), a01 = ShortVector.zero(S), a02 = ShortVector.zero(S);
                     ShortVector a10 = ShortVector.zero(S), a11 = ShortVector.zero(S), a12 = ShortVector.zero(S);

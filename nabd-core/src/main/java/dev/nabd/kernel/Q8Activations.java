@@ -97,8 +97,12 @@ public final class Q8Activations {
                 int sum = 0;
                 for (int i = b * BLOCK; i < (b + 1) * BLOCK; i++) {
                     wide[i] = q[i];
-                    floats[i] = q[i];
                     sum += q[i];
+                }
+                if (format == ActivationFormat.Q8_0) {   // only Q8_0 weights read them (Q8Strips)
+                    for (int i = b * BLOCK; i < (b + 1) * BLOCK; i++) {
+                        floats[i] = q[i];
+                    }
                 }
                 eights[b] = (short) (8 * sum);   // |8·32·127| = 32512: exact
             }
@@ -175,7 +179,7 @@ public final class Q8Activations {
         return eights;
     }
 
-    /** The integers as floats, row after row: {@link Q8Strips} multiplies them in float lanes. */
+    /** Q8_0: the integers as floats, row after row ({@link Q8Strips} multiplies them in float lanes); not filled for Q8_K. */
     float[] floatQuants() {
         return floats;
     }

@@ -5,8 +5,6 @@ import dev.nabd.tensor.Tensor;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -39,8 +37,6 @@ import java.nio.ByteOrder;
  * alone or batched.
  */
 final class Q8Strips extends Strips {
-    /** Half a column: the bytes of HALF rows, widened to the HALF lanes of F (at least 64 bits: W ≥ 16). */
-    private static final VectorSpecies<Byte> HALF_COLUMN = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, 8 * HALF)));
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final int blocks;
@@ -103,8 +99,8 @@ final class Q8Strips extends Strips {
             for (int c = 0; c < 32; c++) {
                 int col = (block * 32 + c) * W;
                 FloatVector xv = FloatVector.broadcast(F, q[x + c]);
-                sumLo = ((FloatVector) ByteVector.fromArray(HALF_COLUMN, quants, col).convertShape(VectorOperators.B2F, F, 0)).fma(xv, sumLo);
-                sumHi = ((FloatVector) ByteVector.fromArray(HALF_COLUMN, quants, col + HALF).convertShape(VectorOperators.B2F, F, 0)).fma(xv, sumHi);
+                sumLo = ((FloatVector) ByteVector.fromArray(HALF_BYTES, quants, col).convertShape(VectorOperators.B2F, F, 0)).fma(xv, sumLo);
+                sumHi = ((FloatVector) ByteVector.fromArray(HALF_BYTES, quants, col + HALF).convertShape(VectorOperators.B2F, F, 0)).fma(xv, sumHi);
             }
             float dx = d[t * blocks + b];
             lo = sumLo.fma(FloatVector.fromArray(F, scales, block * W).mul(dx), lo);
@@ -142,10 +138,10 @@ final class Q8Strips extends Strips {
             FloatVector s1H0 = FloatVector.zero(F), s1H1 = FloatVector.zero(F), s1H2 = FloatVector.zero(F);
             for (int c = 0; c < 32; c++) {
                 int col = (block * 32 + c) * W;
-                FloatVector w0L = (FloatVector) ByteVector.fromArray(HALF_COLUMN, quants, col).convertShape(VectorOperators.B2F, F, 0);
-                FloatVector w0H = (FloatVector) ByteVector.fromArray(HALF_COLUMN, quants, col + HALF).convertShape(VectorOperators.B2F, F, 0);
-                FloatVector w1L = (FloatVector) ByteVector.fromArray(HALF_COLUMN, quants, col + next).convertShape(VectorOperators.B2F, F, 0);
-                FloatVector w1H = (FloatVector) ByteVector.fromArray(HALF_COLUMN, quants, col + next + HALF).convertShape(VectorOperators.B2F, F, 0);
+                FloatVector w0L = (FloatVector) ByteVector.fromArray(HALF_BYTES, quants, col).convertShape(VectorOperators.B2F, F, 0);
+                FloatVector w0H = (FloatVector) ByteVector.fromArray(HALF_BYTES, quants, col + HALF).convertShape(VectorOperators.B2F, F, 0);
+                FloatVector w1L = (FloatVector) ByteVector.fromArray(HALF_BYTES, quants, col + next).convertShape(VectorOperators.B2F, F, 0);
+                FloatVector w1H = (FloatVector) ByteVector.fromArray(HALF_BYTES, quants, col + next + HALF).convertShape(VectorOperators.B2F, F, 0);
                 FloatVector x = FloatVector.broadcast(F, q[x0 + c]);
                 s0L0 = w0L.fma(x, s0L0);
                 s0H0 = w0H.fma(x, s0H0);

@@ -3,6 +3,7 @@ package dev.nabd.kernel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -27,6 +28,12 @@ abstract class Strips implements PackedMatrix {
     /** The 16-bit lane count: rows per strip where a lane holds one row. */
     static final int W = S.length();
     static final int HALF = W / 2;
+    /**
+     * HALF bytes (a strip's per-row scales, or a half column of Q8_0 weights), to be widened to the HALF
+     * lanes of F or of an int vector of F's shape. At least 64 bits: with W = 8 a load reads 4 bytes past
+     * the HALF it uses.
+     */
+    static final VectorSpecies<Byte> HALF_BYTES = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, 8 * HALF)));
     /** Tokens per pass of the batch kernels. */
     static final int TOKENS = 3;
 
