@@ -96,26 +96,32 @@ final class PanamaRows {
         return (FloatVector) v.convertShape(VectorOperators.I2F, F, 0);
     }
 
-    /** F16 (IEEE half) or BF16 rows: the bits are widened to floats in registers. */
+    /**
+     * F16 (IEEE half) or BF16 rows: the bits are widened to floats in registers, three operations after the
+     * widening load for either type: shift left, mask, scale. BF16 is the top half of an F32 (shift 16; the
+     * mask and the scale 1 change nothing). An F16 half, sign-extended to 32 bits and shifted left by 13,
+     * has its exponent and mantissa in F32 position (bits 13..27) and its sign in bit 31; the mask clears the
+     * sign's copies in bits 28..30, and the product with 2^112 re-biases the exponent (15 -> 127). Exact for
+     * normal and subnormal halves alike (a subnormal half becomes a subnormal float, which a power of two
+     * scales exactly); infinities and NaNs do not occur in weights.
+     */
     static final class Half implements RowOps {
         private final boolean brain;
+        private final int shift;
+        private final int mask;
+        private final float scale;
 
         Half(boolean brain) {
             this.brain = brain;
+            this.shift = brain ? 16 : 13;
+            this.mask = brain ? 0xFFFF0000 : 0x8FFFE000;
+            this.scale = brain ? 1f : 0x1p112f;
         }
 
-        /**
-         * L half-precision values at {@code off} as floats. BF16 is the top half of an F32. For F16 the
-         * magnitude bits shifted into F32 position and scaled by 2^112 re-bias the exponent, which is exact
-         * for normal and subnormal halves alike (infinities and NaNs do not occur in weights).
-         */
-        private FloatVector load(MemorySegment w, long off) {
+        /** L half-precision values at {@code off} as floats; {@code shift} is {@link #shift} in every lane. */
+        private FloatVector load(MemorySegment w, long off, IntVector shift) {
             IntVector h = (IntVector) ShortVector.fromMemorySegment(S, w, off, LE).convertShape(VectorOperators.S2I, I, 0);
-            if (brain) {
-                return h.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-            }
-            FloatVector magnitude = h.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f);
-            return magnitude.reinterpretAsInts().or(h.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
+            return h.lanewise(VectorOperators.LSHL, shift).and(mask).reinterpretAsFloats().mul(scale);
         }
 
         /** One value, for the tail of a row shorter than a whole number of vectors. */
@@ -126,10 +132,12 @@ final class PanamaRows {
 
         @Override
         public float dot(MemorySegment w, long off, float[] x, int xOff, int n) {
+            // The shift count as a vector: a scalar count is moved into a vector register at every use.
+            IntVector sh = IntVector.broadcast(I, shift);
             FloatVector acc = FloatVector.zero(F);
             int i = 0;
             for (int bound = F.loopBound(n); i < bound; i += L) {
-                acc = load(w, off + 2L * i).fma(FloatVector.fromArray(F, x, xOff + i), acc);
+                acc = load(w, off + 2L * i, sh).fma(FloatVector.fromArray(F, x, xOff + i), acc);
             }
             for (VectorShuffle<Float> h : PanamaFloatOps.HALVES) {
                 acc = acc.add(acc.rearrange(h));
@@ -141,53 +149,62 @@ final class PanamaRows {
             return sum;
         }
 
-        // Two rows, each x vector loaded once for both; per row the same operations in the same order as
-        // dot(), so the same bits. The conversions are written out in the loop: two calls of load() per
-        // iteration were not always inlined, and a vector returned from a call that is not inlined is
-        // boxed on the heap (megabytes per token, seen by NoAllocationTest on one JIT schedule of four).
+        // Four rows, each x vector loaded once for all; per row the same operations in the same order as
+        // dot(), so the same bits. The conversions are written out in the loop: calls of load() in a
+        // loop of several rows were not always inlined, and a vector returned from a call that is not
+        // inlined is boxed on the heap (megabytes per token, seen by NoAllocationTest on one JIT schedule of
+        // four).
         @Override
-        public void dot2(MemorySegment w, long off0, long off1, float[] x, int xOff, int n, float[] out, int o0, int o1) {
+        public void dot4(MemorySegment w, long off, long stride, float[] x, int xOff, int n, float[] out, int o, int outStride) {
+            IntVector sh = IntVector.broadcast(I, shift);
             FloatVector acc0 = FloatVector.zero(F);
             FloatVector acc1 = FloatVector.zero(F);
+            FloatVector acc2 = FloatVector.zero(F);
+            FloatVector acc3 = FloatVector.zero(F);
+            long off1 = off + stride;
+            long off2 = off + 2 * stride;
+            long off3 = off + 3 * stride;
             int i = 0;
-            if (brain) {
-                for (int bound = F.loopBound(n); i < bound; i += L) {
-                    FloatVector xv = FloatVector.fromArray(F, x, xOff + i);
-                    IntVector h0 = (IntVector) ShortVector.fromMemorySegment(S, w, off0 + 2L * i, LE).convertShape(VectorOperators.S2I, I, 0);
-                    IntVector h1 = (IntVector) ShortVector.fromMemorySegment(S, w, off1 + 2L * i, LE).convertShape(VectorOperators.S2I, I, 0);
-                    acc0 = h0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xv, acc0);
-                    acc1 = h1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xv, acc1);
-                }
-            } else {
-                for (int bound = F.loopBound(n); i < bound; i += L) {
-                    FloatVector xv = FloatVector.fromArray(F, x, xOff + i);
-                    IntVector h0 = (IntVector) ShortVector.fromMemorySegment(S, w, off0 + 2L * i, LE).convertShape(VectorOperators.S2I, I, 0);
-                    IntVector h1 = (IntVector) ShortVector.fromMemorySegment(S, w, off1 + 2L * i, LE).convertShape(VectorOperators.S2I, I, 0);
-                    FloatVector m0 = h0.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f);
-                    FloatVector m1 = h1.and(0x7fff).lanewise(VectorOperators.LSHL, 13).reinterpretAsFloats().mul(0x1p112f);
-                    acc0 = m0.reinterpretAsInts().or(h0.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().fma(xv, acc0);
-                    acc1 = m1.reinterpretAsInts().or(h1.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats().fma(xv, acc1);
-                }
+            for (int bound = F.loopBound(n); i < bound; i += L) {
+                FloatVector xv = FloatVector.fromArray(F, x, xOff + i);
+                IntVector h0 = (IntVector) ShortVector.fromMemorySegment(S, w, off + 2L * i, LE).convertShape(VectorOperators.S2I, I, 0);
+                IntVector h1 = (IntVector) ShortVector.fromMemorySegment(S, w, off1 + 2L * i, LE).convertShape(VectorOperators.S2I, I, 0);
+                IntVector h2 = (IntVector) ShortVector.fromMemorySegment(S, w, off2 + 2L * i, LE).convertShape(VectorOperators.S2I, I, 0);
+                IntVector h3 = (IntVector) ShortVector.fromMemorySegment(S, w, off3 + 2L * i, LE).convertShape(VectorOperators.S2I, I, 0);
+                acc0 = h0.lanewise(VectorOperators.LSHL, sh).and(mask).reinterpretAsFloats().mul(scale).fma(xv, acc0);
+                acc1 = h1.lanewise(VectorOperators.LSHL, sh).and(mask).reinterpretAsFloats().mul(scale).fma(xv, acc1);
+                acc2 = h2.lanewise(VectorOperators.LSHL, sh).and(mask).reinterpretAsFloats().mul(scale).fma(xv, acc2);
+                acc3 = h3.lanewise(VectorOperators.LSHL, sh).and(mask).reinterpretAsFloats().mul(scale).fma(xv, acc3);
             }
             for (VectorShuffle<Float> h : PanamaFloatOps.HALVES) {
                 acc0 = acc0.add(acc0.rearrange(h));
                 acc1 = acc1.add(acc1.rearrange(h));
+                acc2 = acc2.add(acc2.rearrange(h));
+                acc3 = acc3.add(acc3.rearrange(h));
             }
             float sum0 = acc0.lane(0);
             float sum1 = acc1.lane(0);
+            float sum2 = acc2.lane(0);
+            float sum3 = acc3.lane(0);
             for (; i < n; i++) {
-                sum0 += scalar(w, off0 + 2L * i) * x[xOff + i];
-                sum1 += scalar(w, off1 + 2L * i) * x[xOff + i];
+                float xi = x[xOff + i];
+                sum0 += scalar(w, off + 2L * i) * xi;
+                sum1 += scalar(w, off1 + 2L * i) * xi;
+                sum2 += scalar(w, off2 + 2L * i) * xi;
+                sum3 += scalar(w, off3 + 2L * i) * xi;
             }
-            out[o0] = sum0;
-            out[o1] = sum1;
+            out[o] = sum0;
+            out[o + outStride] = sum1;
+            out[o + 2 * outStride] = sum2;
+            out[o + 3 * outStride] = sum3;
         }
 
         @Override
         public void dequantize(MemorySegment w, long off, float[] out, int outOff, int n) {
             int i = 0;
+            IntVector sh = IntVector.broadcast(I, shift);
             for (int bound = F.loopBound(n); i < bound; i += L) {
-                load(w, off + 2L * i).intoArray(out, outOff + i);
+                load(w, off + 2L * i, sh).intoArray(out, outOff + i);
             }
             for (; i < n; i++) {
                 out[outOff + i] = scalar(w, off + 2L * i);

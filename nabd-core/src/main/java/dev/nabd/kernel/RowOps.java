@@ -19,14 +19,17 @@ public interface RowOps {
     float dot(MemorySegment w, long off, float[] x, int xOff, int n);
 
     /**
-     * {@link #dot} of two rows with the same activations, into {@code out[o0]} and {@code out[o1]}, each bit
-     * for bit what {@code dot} gives. A kernel that shares its loads of x between the two rows overrides it:
-     * long rows of float activations (8192 values: 32 KB) do not stay in the first-level cache beside the
-     * streaming weights, and reading x once for two rows halves that traffic.
+     * {@link #dot} of four rows {@code stride} bytes apart, from byte {@code off}, with the same activations:
+     * row k into {@code out[o + k·outStride]}, each bit for bit what {@code dot} gives. A kernel that
+     * shares its loads of x between the rows overrides it: long rows of float activations (8192 values:
+     * 32 KB) do not stay in the first-level cache beside the streaming weights, and reading x once for four
+     * rows quarters that traffic; and four rows far apart are four streams from memory, which one thread
+     * reads faster than one or two.
      */
-    default void dot2(MemorySegment w, long off0, long off1, float[] x, int xOff, int n, float[] out, int o0, int o1) {
-        out[o0] = dot(w, off0, x, xOff, n);
-        out[o1] = dot(w, off1, x, xOff, n);
+    default void dot4(MemorySegment w, long off, long stride, float[] x, int xOff, int n, float[] out, int o, int outStride) {
+        for (int k = 0; k < 4; k++) {
+            out[o + k * outStride] = dot(w, off + k * stride, x, xOff, n);
+        }
     }
 
     /** Decodes the {@code n} values of the row stored at byte {@code off} into {@code out[outOff .. outOff+n)}. */

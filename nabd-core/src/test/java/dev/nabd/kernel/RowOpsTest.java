@@ -67,6 +67,35 @@ class RowOpsTest {
         assertThat((double) dot).isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-5 * magnitude + 1e-6));
     }
 
+    /**
+     * Every finite F16 and BF16 bit pattern (normal, subnormal, both zeros, both signs) decodes to exactly
+     * the float Java's own conversion gives: the vector kernels widen halves with shifts, a mask and a
+     * scale, and one wrong bit there would shift whole ranges of weights.
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(value = GgmlType.class, names = {"F16", "BF16"})
+    void everyHalfBitPatternDecodesExactly(GgmlType type) {
+        short[] bits = new short[1 << 16];
+        int n = 0;
+        for (int b = 0; b < 1 << 16; b++) {
+            float expected = type == GgmlType.F16 ? Float.float16ToFloat((short) b) : Float.intBitsToFloat(b << 16);
+            if (Float.isFinite(expected)) {
+                bits[n++] = (short) b;
+            }
+        }
+        MemorySegment seg = MemorySegment.ofArray(new byte[2 * n]);
+        for (int i = 0; i < n; i++) {
+            seg.set(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), 2L * i, bits[i]);
+        }
+        float[] decoded = new float[n];
+        RowOpsProvider.of(type).dequantize(seg, 0, decoded, 0, n);
+        for (int i = 0; i < n; i++) {
+            int b = bits[i] & 0xFFFF;
+            float expected = type == GgmlType.F16 ? Float.float16ToFloat((short) b) : Float.intBitsToFloat(b << 16);
+            assertThat(Float.floatToRawIntBits(decoded[i])).as("bits %04x", b).isEqualTo(Float.floatToRawIntBits(expected));
+        }
+    }
+
     /** Float rows (F32, F16, BF16: the KV cache and small heads) of any length, not only whole vectors. */
     @ParameterizedTest(name = "{0} n={1}")
     @MethodSource("oddLengths")
@@ -93,14 +122,15 @@ class RowOpsTest {
         assertThat((double) k.dot(seg, 2, x, 0, n)).isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-4 * n));
     }
 
-    /** dot2 gives each row's dot bit for bit, whichever kernel answers it, for whole vectors and tails. */
+    /** dot4 gives each row's dot bit for bit, whichever kernel answers it, for whole vectors and tails. */
     @ParameterizedTest(name = "{0} n={1}")
     @MethodSource("pairLengths")
-    void dot2IsTwoDots(GgmlType type, int n) {
+    void dot4IsFourDots(GgmlType type, int n) {
         SplittableRandom r = new SplittableRandom(n * 31L + type.ordinal());
         int rowBytes = (int) type.bytesFor(n);
-        MemorySegment seg = MemorySegment.ofArray(new byte[3 + 2 * rowBytes]);
-        for (int row = 0; row < 2; row++) {
+        int rows = 8;
+        MemorySegment seg = MemorySegment.ofArray(new byte[3 + rows * rowBytes]);
+        for (int row = 0; row < rows; row++) {
             float[] values = new float[n];
             for (int i = 0; i < n; i++) {
                 values[i] = (float) r.nextGaussian();
@@ -112,10 +142,13 @@ class RowOpsTest {
             x[i] = (float) r.nextGaussian();
         }
         RowOps k = RowOpsProvider.of(type);
-        float[] out = new float[4];
-        k.dot2(seg, 3 + rowBytes, 3, x, 1, n, out, 2, 0);
-        assertThat(out[2]).isEqualTo(k.dot(seg, 3 + rowBytes, x, 1, n));
-        assertThat(out[0]).isEqualTo(k.dot(seg, 3, x, 1, n));
+        // Rows 1, 3, 5 and 7 (two rows apart) into every third output from 2.
+        float[] out = new float[12];
+        k.dot4(seg, 3 + rowBytes, 2L * rowBytes, x, 1, n, out, 2, 3);
+        for (int j = 0; j < 4; j++) {
+            int row = 1 + 2 * j;
+            assertThat(out[2 + 3 * j]).as("row %d", row).isEqualTo(k.dot(seg, 3 + (long) row * rowBytes, x, 1, n));
+        }
     }
 
     static List<Arguments> pairLengths() {
