@@ -97,31 +97,29 @@ final class PanamaRows {
     }
 
     /**
-     * F16 (IEEE half) or BF16 rows: the bits are widened to floats in registers, three operations after the
-     * widening load for either type: shift left, mask, scale. BF16 is the top half of an F32 (shift 16; the
-     * mask and the scale 1 change nothing). An F16 half, sign-extended to 32 bits and shifted left by 13,
-     * has its exponent and mantissa in F32 position (bits 13..27) and its sign in bit 31; the mask clears the
-     * sign's copies in bits 28..30, and the product with 2^112 re-biases the exponent (15 -> 127). Exact for
-     * normal and subnormal halves alike (a subnormal half becomes a subnormal float, which a power of two
-     * scales exactly); infinities and NaNs do not occur in weights.
+     * F16 (IEEE half) or BF16 rows: the bits are widened to floats in registers. BF16 is the top half of an
+     * F32: one shift. F16 takes three operations: the half, sign-extended to 32 bits and shifted left by
+     * 13, has its exponent and mantissa in F32 position (bits 13..27) and its sign in bit 31; the mask
+     * {@link #HALF_TO_FLOAT} clears the sign's copies in bits 28..30, and the product with 2^112 re-biases
+     * the exponent (15 -> 127). Exact for normal and subnormal halves alike (a subnormal half becomes a
+     * subnormal float, which a power of two scales exactly); infinities and NaNs do not occur in weights.
      */
     static final class Half implements RowOps {
+        /** Sign (bit 31), exponent and mantissa (bits 13..27) of a sign-extended half shifted left by 13. */
+        private static final int HALF_TO_FLOAT = 0x8FFFE000;
         private final boolean brain;
-        private final int shift;
-        private final int mask;
-        private final float scale;
 
         Half(boolean brain) {
             this.brain = brain;
-            this.shift = brain ? 16 : 13;
-            this.mask = brain ? 0xFFFF0000 : 0x8FFFE000;
-            this.scale = brain ? 1f : 0x1p112f;
         }
 
-        /** L half-precision values at {@code off} as floats; {@code shift} is {@link #shift} in every lane. */
-        private FloatVector load(MemorySegment w, long off, IntVector shift) {
+        /** L half-precision values at {@code off} as floats. */
+        private FloatVector load(MemorySegment w, long off) {
             IntVector h = (IntVector) ShortVector.fromMemorySegment(S, w, off, LE).convertShape(VectorOperators.S2I, I, 0);
-            return h.lanewise(VectorOperators.LSHL, shift).and(mask).reinterpretAsFloats().mul(scale);
+            if (brain) {
+                return h.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
+            }
+            return h.lanewise(VectorOperators.LSHL, 13).and(HALF_TO_FLOAT).reinterpretAsFloats().mul(0x1p112f);
         }
 
         /** One value, for the tail of a row shorter than a whole number of vectors. */
@@ -132,12 +130,10 @@ final class PanamaRows {
 
         @Override
         public float dot(MemorySegment w, long off, float[] x, int xOff, int n) {
-            // The shift count as a vector: a scalar count is moved into a vector register at every use.
-            IntVector sh = IntVector.broadcast(I, shift);
             FloatVector acc = FloatVector.zero(F);
             int i = 0;
             for (int bound = F.loopBound(n); i < bound; i += L) {
-                acc = load(w, off + 2L * i, sh).fma(FloatVector.fromArray(F, x, xOff + i), acc);
+                acc = load(w, off + 2L * i).fma(FloatVector.fromArray(F, x, xOff + i), acc);
             }
             for (VectorShuffle<Float> h : PanamaFloatOps.HALVES) {
                 acc = acc.add(acc.rearrange(h));
@@ -156,7 +152,6 @@ final class PanamaRows {
         // four).
         @Override
         public void dot4(MemorySegment w, long off, long stride, float[] x, int xOff, int n, float[] out, int o, int outStride) {
-            IntVector sh = IntVector.broadcast(I, shift);
             FloatVector acc0 = FloatVector.zero(F);
             FloatVector acc1 = FloatVector.zero(F);
             FloatVector acc2 = FloatVector.zero(F);
@@ -165,16 +160,30 @@ final class PanamaRows {
             long off2 = off + 2 * stride;
             long off3 = off + 3 * stride;
             int i = 0;
-            for (int bound = F.loopBound(n); i < bound; i += L) {
-                FloatVector xv = FloatVector.fromArray(F, x, xOff + i);
-                IntVector h0 = (IntVector) ShortVector.fromMemorySegment(S, w, off + 2L * i, LE).convertShape(VectorOperators.S2I, I, 0);
-                IntVector h1 = (IntVector) ShortVector.fromMemorySegment(S, w, off1 + 2L * i, LE).convertShape(VectorOperators.S2I, I, 0);
-                IntVector h2 = (IntVector) ShortVector.fromMemorySegment(S, w, off2 + 2L * i, LE).convertShape(VectorOperators.S2I, I, 0);
-                IntVector h3 = (IntVector) ShortVector.fromMemorySegment(S, w, off3 + 2L * i, LE).convertShape(VectorOperators.S2I, I, 0);
-                acc0 = h0.lanewise(VectorOperators.LSHL, sh).and(mask).reinterpretAsFloats().mul(scale).fma(xv, acc0);
-                acc1 = h1.lanewise(VectorOperators.LSHL, sh).and(mask).reinterpretAsFloats().mul(scale).fma(xv, acc1);
-                acc2 = h2.lanewise(VectorOperators.LSHL, sh).and(mask).reinterpretAsFloats().mul(scale).fma(xv, acc2);
-                acc3 = h3.lanewise(VectorOperators.LSHL, sh).and(mask).reinterpretAsFloats().mul(scale).fma(xv, acc3);
+            if (brain) {
+                for (int bound = F.loopBound(n); i < bound; i += L) {
+                    FloatVector xv = FloatVector.fromArray(F, x, xOff + i);
+                    IntVector h0 = (IntVector) ShortVector.fromMemorySegment(S, w, off + 2L * i, LE).convertShape(VectorOperators.S2I, I, 0);
+                    IntVector h1 = (IntVector) ShortVector.fromMemorySegment(S, w, off1 + 2L * i, LE).convertShape(VectorOperators.S2I, I, 0);
+                    IntVector h2 = (IntVector) ShortVector.fromMemorySegment(S, w, off2 + 2L * i, LE).convertShape(VectorOperators.S2I, I, 0);
+                    IntVector h3 = (IntVector) ShortVector.fromMemorySegment(S, w, off3 + 2L * i, LE).convertShape(VectorOperators.S2I, I, 0);
+                    acc0 = h0.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xv, acc0);
+                    acc1 = h1.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xv, acc1);
+                    acc2 = h2.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xv, acc2);
+                    acc3 = h3.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xv, acc3);
+                }
+            } else {
+                for (int bound = F.loopBound(n); i < bound; i += L) {
+                    FloatVector xv = FloatVector.fromArray(F, x, xOff + i);
+                    IntVector h0 = (IntVector) ShortVector.fromMemorySegment(S, w, off + 2L * i, LE).convertShape(VectorOperators.S2I, I, 0);
+                    IntVector h1 = (IntVector) ShortVector.fromMemorySegment(S, w, off1 + 2L * i, LE).convertShape(VectorOperators.S2I, I, 0);
+                    IntVector h2 = (IntVector) ShortVector.fromMemorySegment(S, w, off2 + 2L * i, LE).convertShape(VectorOperators.S2I, I, 0);
+                    IntVector h3 = (IntVector) ShortVector.fromMemorySegment(S, w, off3 + 2L * i, LE).convertShape(VectorOperators.S2I, I, 0);
+                    acc0 = h0.lanewise(VectorOperators.LSHL, 13).and(HALF_TO_FLOAT).reinterpretAsFloats().mul(0x1p112f).fma(xv, acc0);
+                    acc1 = h1.lanewise(VectorOperators.LSHL, 13).and(HALF_TO_FLOAT).reinterpretAsFloats().mul(0x1p112f).fma(xv, acc1);
+                    acc2 = h2.lanewise(VectorOperators.LSHL, 13).and(HALF_TO_FLOAT).reinterpretAsFloats().mul(0x1p112f).fma(xv, acc2);
+                    acc3 = h3.lanewise(VectorOperators.LSHL, 13).and(HALF_TO_FLOAT).reinterpretAsFloats().mul(0x1p112f).fma(xv, acc3);
+                }
             }
             for (VectorShuffle<Float> h : PanamaFloatOps.HALVES) {
                 acc0 = acc0.add(acc0.rearrange(h));
@@ -202,9 +211,8 @@ final class PanamaRows {
         @Override
         public void dequantize(MemorySegment w, long off, float[] out, int outOff, int n) {
             int i = 0;
-            IntVector sh = IntVector.broadcast(I, shift);
             for (int bound = F.loopBound(n); i < bound; i += L) {
-                load(w, off + 2L * i, sh).intoArray(out, outOff + i);
+                load(w, off + 2L * i).intoArray(out, outOff + i);
             }
             for (; i < n; i++) {
                 out[outOff + i] = scalar(w, off + 2L * i);
