@@ -19,17 +19,28 @@ public interface RowOps {
     float dot(MemorySegment w, long off, float[] x, int xOff, int n);
 
     /**
-     * {@link #dot} of four rows {@code stride} bytes apart, from byte {@code off}, with the same activations:
-     * row k into {@code out[o + k·outStride]}, each bit for bit what {@code dot} gives. A kernel that
-     * shares its loads of x between the rows overrides it: long rows of float activations (8192 values:
-     * 32 KB) do not stay in the first-level cache beside the streaming weights, and reading x once for four
-     * rows quarters that traffic; and four rows far apart are four streams from memory, which one thread
-     * reads faster than one or two.
+     * {@link #dot} of four rows {@code stride} bytes apart, from byte {@code off}, with the same activations
+     * {@code x} given multiplied by {@link #dot4Scale}: row k into {@code out[o + k·outStride]}, each bit
+     * for bit what {@code dot} gives with the activations as they were. A kernel that shares its loads of x
+     * between the rows overrides it: long rows of float activations (8192 values: 32 KB) do not stay in the
+     * first-level cache beside the streaming weights, and reading x once for four rows quarters that
+     * traffic; and four rows far apart are four streams from memory, which one thread reads faster than
+     * one or two.
      */
     default void dot4(MemorySegment w, long off, long stride, float[] x, int xOff, int n, float[] out, int o, int outStride) {
         for (int k = 0; k < 4; k++) {
             out[o + k * outStride] = dot(w, off + k * stride, x, xOff, n);
         }
+    }
+
+    /**
+     * The power of two {@link #dot4} wants its activations multiplied by (1 unless a kernel says
+     * otherwise): a kernel can move a constant factor of every weight onto the activations, once per
+     * matrix instead of once per weight. Multiplying by a power of two is exact as long as the product stays
+     * a finite float, which each kernel that asks for it states the condition of.
+     */
+    default float dot4Scale() {
+        return 1f;
     }
 
     /** Decodes the {@code n} values of the row stored at byte {@code off} into {@code out[outOff .. outOff+n)}. */

@@ -122,7 +122,10 @@ class RowOpsTest {
         assertThat((double) k.dot(seg, 2, x, 0, n)).isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-4 * n));
     }
 
-    /** dot4 gives each row's dot bit for bit, whichever kernel answers it, for whole vectors and tails. */
+    /**
+     * dot4, given the activations times its dot4Scale, gives each row's dot bit for bit, whichever kernel
+     * answers it, for whole vectors and tails.
+     */
     @ParameterizedTest(name = "{0} n={1}")
     @MethodSource("pairLengths")
     void dot4IsFourDots(GgmlType type, int n) {
@@ -142,12 +145,59 @@ class RowOpsTest {
             x[i] = (float) r.nextGaussian();
         }
         RowOps k = RowOpsProvider.of(type);
-        // Rows 1, 3, 5 and 7 (two rows apart) into every third output from 2.
+        // Rows 1, 3, 5 and 7 (two rows apart) into every third output from 2; x as dot4 wants it.
+        float[] scaled = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            scaled[i] = x[i] * k.dot4Scale();
+        }
         float[] out = new float[12];
-        k.dot4(seg, 3 + rowBytes, 2L * rowBytes, x, 1, n, out, 2, 3);
+        k.dot4(seg, 3 + rowBytes, 2L * rowBytes, scaled, 1, n, out, 2, 3);
         for (int j = 0; j < 4; j++) {
             int row = 1 + 2 * j;
             assertThat(out[2 + 3 * j]).as("row %d", row).isEqualTo(k.dot(seg, 3 + (long) row * rowBytes, x, 1, n));
+        }
+    }
+
+    /**
+     * F16 dot4 moves the weights' 2^112 onto the activations: still the bits of dot() for the extremes,
+     * every finite half as a weight (subnormals included) against activations from the smallest F16
+     * subnormal to ±65504, the range activations rounded to F16 take.
+     */
+    @org.junit.jupiter.api.Test
+    void f16Dot4IsExactAtTheExtremes() {
+        int n = 0;
+        short[] bits = new short[1 << 16];
+        for (int b = 0; b < 1 << 16; b++) {
+            if (Float.isFinite(Float.float16ToFloat((short) b))) {
+                bits[n++] = (short) b;
+            }
+        }
+        n -= n % 16;   // whole vectors, then a tail of 13 below
+        n -= 3;
+        java.lang.foreign.ValueLayout.OfShort f16 = java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+        MemorySegment seg = MemorySegment.ofArray(new byte[4 * 2 * n]);
+        for (int row = 0; row < 4; row++) {
+            for (int i = 0; i < n; i++) {
+                seg.set(f16, 2L * (row * n + i), bits[(i + 997 * row) % n]);
+            }
+        }
+        SplittableRandom r = new SplittableRandom(7);
+        float[] x = new float[n];
+        float[] scaled = new float[n];
+        RowOps k = RowOpsProvider.of(GgmlType.F16);
+        for (int i = 0; i < n; i++) {
+            // Any F16 value: a random bit pattern, re-drawn while it is infinite or NaN; and the extremes.
+            short h;
+            do {
+                h = (short) r.nextInt(1 << 16);
+            } while (!Float.isFinite(Float.float16ToFloat(h)));
+            x[i] = i % 97 == 0 ? 65504f * (i % 2 == 0 ? 1 : -1) : i % 89 == 0 ? 0x1p-24f : Float.float16ToFloat(h);
+            scaled[i] = x[i] * k.dot4Scale();
+        }
+        float[] out = new float[4];
+        k.dot4(seg, 0, 2L * n, scaled, 0, n, out, 0, 1);
+        for (int row = 0; row < 4; row++) {
+            assertThat(out[row]).as("row %d", row).isEqualTo(k.dot(seg, 2L * row * n, x, 0, n));
         }
     }
 
