@@ -257,8 +257,15 @@ public final class MatMul implements ThreadTeam.Task {
             float scale = k.dot4Scale();
             if (scale != 1f && quarter > 0) {
                 scaled = buf;   // this thread's own scratch, free in a batch of one
+                boolean finite = true;
                 for (int i = 0; i < cols; i++) {
                     scaled[i] = x[i] * scale;
+                    finite &= Float.isFinite(scaled[i]) || !Float.isFinite(x[i]);
+                }
+                if (!finite) {
+                    // A value the scale takes past the floats (F16 rows with activations of 2^16 or more,
+                    // which are not rounded to F16): every row through dot(), on x as it is.
+                    quarter = 0;
                 }
             }
             for (int r = from; r < from + quarter; r++) {

@@ -148,10 +148,10 @@ final class PanamaRows {
         // Four rows, each x vector loaded once for all; per row the same operations in the same order as
         // dot(), so the same bits. For F16 the product with 2^112 moves from every weight onto x (see
         // dot4Scale): w·2^-112 times x·2^112 is the same real number as w times x, so each fused
-        // multiply-add rounds the same sum to the same float, one operation fewer per 16 weights. The conversions are written out in the loop: calls of load() in a
-        // loop of several rows were not always inlined, and a vector returned from a call that is not
-        // inlined is boxed on the heap (megabytes per token, seen by NoAllocationTest on one JIT schedule of
-        // four).
+        // multiply-add rounds the same sum to the same float, one operation fewer per vector of weights.
+        // The conversions are written out in the loop: calls of load() in a loop of several rows were not
+        // always inlined, and a vector returned from a call that is not inlined is boxed on the heap
+        // (megabytes per token, seen by NoAllocationTest on one JIT schedule of four).
         @Override
         public void dot4(MemorySegment w, long off, long stride, float[] x, int xOff, int n, float[] out, int o, int outStride) {
             FloatVector acc0 = FloatVector.zero(F);
@@ -213,9 +213,9 @@ final class PanamaRows {
         }
 
         /**
-         * F16: 2^112, the re-bias of the exponent (see the class comment). Exact for activations of
-         * magnitude below 2^16, as activations rounded to F16 are (at most 65504, or infinite either way);
-         * 1 for BF16.
+         * F16: 2^112, the re-bias of the exponent (see the class comment), exact for activations of
+         * magnitude below 2^16 (activations rounded to F16 are at most 65504, or infinite either way); 1
+         * for BF16.
          */
         @Override
         public float dot4Scale() {

@@ -32,9 +32,10 @@ import java.nio.ByteOrder;
  * <p>Against the row-by-row float kernel this reads the weights from the heap by int indices and needs no
  * lane sum per row (measured 10-11 -> 17-18 Gweights/s for one token on one thread).
  *
- * <p>A batch runs two strips by three tokens at a time ({@link #tile}), converting the bytes in the loop,
- * with the same operations per output as a token alone ({@link #one}): a token's result is the same bits
- * alone or batched.
+ * <p>A batch runs two strips by three tokens at a time ({@link #tile}), converting the bytes in the loop.
+ * Each block's integer sum comes out the same however the two kernels split and order its additions (all
+ * partial sums are exact), and its scaling, {@code y = fma(sum, d_w·d_x, y)} block after block, is the same
+ * in both: a token's result is the same bits alone or batched.
  */
 final class Q8Strips extends Strips {
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -127,7 +128,8 @@ final class Q8Strips extends Strips {
      * Tokens t .. t+2 through strips first and first+1; token t+j's results go to y[yOff + j·yStride ..].
      * Per block, twelve float sums (strip × half × token) in registers with four half columns and a
      * broadcast; each half column is widened once for three tokens and each activation serves four half
-     * columns. The results accumulate in y itself, with the operations of {@link #one}.
+     * columns. The results accumulate in y itself, block after block: the block sums and their scaling of
+     * {@link #one}.
      */
     @Override
     void tile(int first, Workspace ws, Q8Activations quantized, int t, float[] y, int yOff, int yStride) {

@@ -37,7 +37,9 @@ public interface RowOps {
      * The power of two {@link #dot4} wants its activations multiplied by (1 unless a kernel says
      * otherwise): a kernel can move a constant factor of every weight onto the activations, once per
      * matrix instead of once per weight. Multiplying by a power of two is exact as long as the product stays
-     * a finite float, which each kernel that asks for it states the condition of.
+     * finite: a caller whose scaled activations overflow where the activations did not uses {@link #dot}
+     * instead. The default {@code dot4} takes unscaled activations, so a kernel that overrides this
+     * overrides {@code dot4} too.
      */
     default float dot4Scale() {
         return 1f;

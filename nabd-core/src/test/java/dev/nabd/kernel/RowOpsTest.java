@@ -8,6 +8,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -75,17 +76,11 @@ class RowOpsTest {
     @ParameterizedTest(name = "{0}")
     @org.junit.jupiter.params.provider.EnumSource(value = GgmlType.class, names = {"F16", "BF16"})
     void everyHalfBitPatternDecodesExactly(GgmlType type) {
-        short[] bits = new short[1 << 16];
-        int n = 0;
-        for (int b = 0; b < 1 << 16; b++) {
-            float expected = type == GgmlType.F16 ? Float.float16ToFloat((short) b) : Float.intBitsToFloat(b << 16);
-            if (Float.isFinite(expected)) {
-                bits[n++] = (short) b;
-            }
-        }
+        short[] bits = finiteHalves(type);
+        int n = bits.length;
         MemorySegment seg = MemorySegment.ofArray(new byte[2 * n]);
         for (int i = 0; i < n; i++) {
-            seg.set(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), 2L * i, bits[i]);
+            seg.set(LE_SHORT, 2L * i, bits[i]);
         }
         float[] decoded = new float[n];
         RowOpsProvider.of(type).dequantize(seg, 0, decoded, 0, n);
@@ -127,7 +122,7 @@ class RowOpsTest {
      * answers it, for whole vectors and tails.
      */
     @ParameterizedTest(name = "{0} n={1}")
-    @MethodSource("pairLengths")
+    @MethodSource("dot4Lengths")
     void dot4IsFourDots(GgmlType type, int n) {
         SplittableRandom r = new SplittableRandom(n * 31L + type.ordinal());
         int rowBytes = (int) type.bytesFor(n);
@@ -165,20 +160,12 @@ class RowOpsTest {
      */
     @org.junit.jupiter.api.Test
     void f16Dot4IsExactAtTheExtremes() {
-        int n = 0;
-        short[] bits = new short[1 << 16];
-        for (int b = 0; b < 1 << 16; b++) {
-            if (Float.isFinite(Float.float16ToFloat((short) b))) {
-                bits[n++] = (short) b;
-            }
-        }
-        n -= n % 16;   // whole vectors, then a tail of 13 below
-        n -= 3;
-        java.lang.foreign.ValueLayout.OfShort f16 = java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+        short[] bits = finiteHalves(GgmlType.F16);
+        int n = bits.length - 3;   // 63485: whole vectors, then a tail (the finite halves are 3968 × 16)
         MemorySegment seg = MemorySegment.ofArray(new byte[4 * 2 * n]);
         for (int row = 0; row < 4; row++) {
             for (int i = 0; i < n; i++) {
-                seg.set(f16, 2L * (row * n + i), bits[(i + 997 * row) % n]);
+                seg.set(LE_SHORT, 2L * (row * n + i), bits[(i + 997 * row) % n]);
             }
         }
         SplittableRandom r = new SplittableRandom(7);
@@ -201,7 +188,23 @@ class RowOpsTest {
         }
     }
 
-    static List<Arguments> pairLengths() {
+    private static final java.lang.foreign.ValueLayout.OfShort LE_SHORT =
+            java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    /** Every F16 or BF16 bit pattern whose value is finite, in ascending order of the bits. */
+    private static short[] finiteHalves(GgmlType type) {
+        short[] bits = new short[1 << 16];
+        int n = 0;
+        for (int b = 0; b < 1 << 16; b++) {
+            float value = type == GgmlType.F16 ? Float.float16ToFloat((short) b) : Float.intBitsToFloat(b << 16);
+            if (Float.isFinite(value)) {
+                bits[n++] = (short) b;
+            }
+        }
+        return Arrays.copyOf(bits, n);
+    }
+
+    static List<Arguments> dot4Lengths() {
         List<Arguments> out = new ArrayList<>();
         for (GgmlType t : TYPES) {
             boolean floats = t == GgmlType.F32 || t == GgmlType.F16 || t == GgmlType.BF16;
