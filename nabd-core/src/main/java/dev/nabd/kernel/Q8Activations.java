@@ -37,6 +37,7 @@ public final class Q8Activations {
     private float[] d = new float[0];
     private float[] sums = new float[0];
     private short[] eights = new short[0];
+    private short[] octets = new short[0];
     private int cols;
     private int rows;
 
@@ -80,6 +81,7 @@ public final class Q8Activations {
             d = new float[cols / BLOCK * batch];
             sums = new float[cols / BLOCK * batch];
             eights = new short[cols / BLOCK * batch];
+            octets = new short[cols / 8 * batch];
         }
         this.cols = cols;
         this.rows = batch;
@@ -105,6 +107,15 @@ public final class Q8Activations {
                     }
                 }
                 eights[b] = (short) (8 * sum);   // |8·32·127| = 32512: exact
+                if (format == ActivationFormat.Q8_K) {   // only Q6_K weights read them (Q6Strips)
+                    for (int o = b * BLOCK / 8; o < (b + 1) * BLOCK / 8; o++) {
+                        int eight = 0;
+                        for (int i = 8 * o; i < 8 * o + 8; i++) {
+                            eight += q[i];
+                        }
+                        octets[o] = (short) (32 * eight);   // |32·8·127| = 32512: exact
+                    }
+                }
             }
         }
     }
@@ -177,6 +188,14 @@ public final class Q8Activations {
     /** 8·Σq of each block of 32, row after row: what {@link Q4Strips} takes off its sums of unsigned nibbles. */
     short[] eightSums() {
         return eights;
+    }
+
+    /**
+     * Q8_K: 32·Σq of each run of 8 values, row after row: what {@link Q6Strips} takes off its sums of
+     * unsigned values; not filled for Q8_0.
+     */
+    short[] octetSums() {
+        return octets;
     }
 
     /** Q8_0: the integers as floats, row after row ({@link Q8Strips} multiplies them in float lanes); not filled for Q8_K. */

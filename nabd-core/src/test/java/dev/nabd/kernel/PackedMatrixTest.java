@@ -222,34 +222,49 @@ class PackedMatrixTest {
         }
     }
 
-    /** Extremes: every value −32 against ±127 and the largest scales, where 16-bit sums of 16 would overflow. */
+    /**
+     * Extremes: values −32 and +31 against activations of ±127 and the largest scales, where 16-bit sums
+     * of sixteen columns would overflow and the sums of the unsigned low bytes (+31 is 63 there) wrap
+     * around 16 bits many times. Rows alternate in pairs between −32 and +31 so that both rows of every
+     * lane take both extremes; three tokens, so the batch tile runs as well as the decode kernel.
+     */
     @Test
     void largestQ6_KSumsStayExact() {
         int cols = 256;
-        int w = stripRows();
-        assumeTrue(w >= 16, "Q6_K strips need vectors of 16 shorts or more");
-        // ql and qh all zero: q = 0, value −32; scales −128 and 127; d = 0.5.
-        byte[] bytes = new byte[(int) GgmlType.Q6_K.bytesFor((long) cols * w)];
+        int h = stripRows(GgmlType.Q6_K);
+        assumeTrue(stripRows() >= 16, "Q6_K strips need vectors of 16 shorts or more");
+        int rows = 2 * h;
+        // ql and qh all zero: q = 0, value −32; all ones: q = 63, value +31. Scales 127 or −128; d = 0.5.
+        byte[] bytes = new byte[(int) GgmlType.Q6_K.bytesFor((long) cols * rows)];
         MemorySegment data = MemorySegment.ofArray(bytes);
-        for (int row = 0; row < w; row++) {
+        for (int row = 0; row < rows; row++) {
+            if (row % 4 >= 2) {
+                java.util.Arrays.fill(bytes, 210 * row, 210 * row + 192, (byte) 0xFF);
+            }
             for (int g = 0; g < 16; g++) {
-                bytes[210 * row + 192 + g] = (byte) (row % 2 == 0 ? 127 : -128);
+                bytes[210 * row + 192 + g] = (byte) (row % 3 == 0 ? 127 : -128);
             }
             data.set(ValueLayout.JAVA_SHORT_UNALIGNED, 210L * row + 208, Float.floatToFloat16(0.5f));
         }
-        Tensor m = new Tensor("extreme", GgmlType.Q6_K, new long[] {cols, w}, data);
-        float[] x = new float[cols];
-        java.util.Arrays.fill(x, -3f);
-        Q8Activations q = new Q8Activations(FloatOpsProvider.get(), ActivationFormat.Q8_K);
-        q.quantize(x, cols, cols, 1);
-        assertThat(q.quant(0, 0)).isEqualTo(-127);
-        float[] y = new float[w];
-        PackedMatrix.of(m).multiply(q, y, w, 0, 1, new PackedMatrix.Workspace());
-        float dx = q.scale(0, 0);
-        assertThat(y[0]).isEqualTo((float) (16 * 127 * (-32 * -127 * 16)) * (0.5f * dx));
-        assertThat(y[1]).isEqualTo((float) (16 * -128 * (-32 * -127 * 16)) * (0.5f * dx));
-        for (int row = 0; row < w; row++) {
-            assertThat(y[row]).isEqualTo(q6_KReference(m, row, q, 0));
+        Tensor m = new Tensor("extreme", GgmlType.Q6_K, new long[] {cols, rows}, data);
+        float[] x = new float[3 * cols];
+        java.util.Arrays.fill(x, 0, cols, -3f);
+        java.util.Arrays.fill(x, cols, 2 * cols, 3f);
+        java.util.Arrays.fill(x, 2 * cols, 3 * cols, -3f);
+        for (int tokens = 1; tokens <= 3; tokens += 2) {
+            Q8Activations q = new Q8Activations(FloatOpsProvider.get(), ActivationFormat.Q8_K);
+            q.quantize(x, cols, cols, tokens);
+            assertThat(q.quant(0, 0)).isEqualTo(-127);
+            float[] y = new float[tokens * rows];
+            PackedMatrix.of(m).multiply(q, y, rows, 0, 2, new PackedMatrix.Workspace());
+            float dx = q.scale(0, 0);
+            assertThat(y[0]).isEqualTo((float) (16 * 127 * (-32 * -127 * 16)) * (0.5f * dx));
+            assertThat(y[2]).isEqualTo((float) (16 * -128 * (31 * -127 * 16)) * (0.5f * dx));
+            for (int t = 0; t < tokens; t++) {
+                for (int row = 0; row < rows; row++) {
+                    assertThat(y[t * rows + row]).as("tokens %d token %d row %d", tokens, t, row).isEqualTo(q6_KReference(m, row, q, t));
+                }
+            }
         }
     }
 
