@@ -6,6 +6,7 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -16,17 +17,27 @@ import java.nio.ByteOrder;
  * AVX-512, 16 with AVX2) for integer products with {@link Q8Activations}. Loaded only through
  * {@link PackedMatrix#of}.
  *
- * <p>Layout: Java arrays (int indices let C2 hoist the range checks that long offsets into a memory
- * segment keep in the loop), strip after strip, and in a strip block after block of 32 columns:
+ * <p>Layout: one Java array of bytes (int indices let C2 hoist the range checks that long offsets into
+ * a memory segment keep in the loop), strip after strip, in the order the decode kernel reads it:
  * <pre>
- *   quants: 16 × W shorts pair j: lane l = the nibbles of rows l and W+l in columns j and j+16
- *   Q4_0:   2W floats     d of each row's block
- *   Q4_K:   2W bytes      the sub-block's 6-bit scale sc of each row, and 2W bytes its 6-bit min m;
- *           per super-block (8 blocks) 2W floats d and 2W floats dmin
+ *   Q4_0, per block of 32 columns:
+ *     d:      2W floats      d of each row's block (little-endian, two shorts each)
+ *     quants: 16 × W shorts  pair j: lane l = the nibbles of rows l and W+l in columns j and j+16
+ *   Q4_K, per super-block of 256 columns:
+ *     d, dmin: 2W floats each
+ *     8 blocks of 32 columns, each: quants as Q4_0's, then 2W bytes: the 6-bit scale sc of each row,
+ *     and 2W bytes: its 6-bit min m
  * </pre>
  * Q4_0 takes 20 bytes per row and 32 columns (the file: 18), Q4_K 19 (18): decoding one token reads each
- * byte once, and from memory it runs as fast as it reads (about 15 GB/s for one thread on the machine
- * these kernels were measured on), so the copy is kept as small as the file.
+ * byte once and is bound by memory as much as by instructions, so the copy is kept as small as the file,
+ * and read in one stream that only goes forward: the decode kernel takes a (super-)block's d (and dmin)
+ * into registers before its quants, and Q4_K's minimums' part is summed as it goes. Measured (one thread,
+ * in one process alternating with the layout before, where d, sc, m and dmin were arrays of their own and
+ * Q4_K's minimums a second pass over them; medians of 10 rounds, Gweights/s): from memory, a 4096 × 16384
+ * matrix Q4_0 29.3 -> 33.2, Q4_K 25.9 -> 39.5; forty 1024 × 3072 matrices in turn Q4_0 28.5 -> 31.7,
+ * Q4_K 19.8 -> 31.7; in the cache Q4_0 53 -> 50, Q4_K 40 -> 43. Reading d at each block's end, behind the
+ * quants just read (Q4_K) or ahead of them (Q4_0), was 35-40% slower than the layout before; keeping each
+ * block's C in a buffer for a second pass (the minimums' old order) gained nothing over it.
  * A lane's four nibbles, each the file's q in [0, 15] (value q − 8): bits 0-3 row l column j, 4-7 row
  * W+l column j, 8-11 row l column j+16, 12-15 row W+l column j+16 (a Q4_K sub-block's 32 nibbles are
  * first rearranged into Q4_0's order, column j low and j+16 high).
@@ -46,8 +57,9 @@ import java.nio.ByteOrder;
  *
  * <p>The block's scale A is d (Q4_0) or d·sc (Q4_K, exact in float). Q4_K values are d·sc·q − dmin·m =
  * A·(q − 8) + (8A − dmin·m): the second part, C = 8A − dmin·m per row and block, meets the activations'
- * block sums (d_x·Σq_x, {@link Q8Activations#blockSum}) in a second pass, {@code y = fma(C, blockSum, y)}
- * block after block. Q4_K activations are Q8_K (one d_x per 256 values), as in llama.cpp. The decode kernel
+ * block sums (d_x·Σq_x, {@link Q8Activations#blockSum}) in a sum of its own, {@code o = fma(C, blockSum, o)}
+ * block after block from o = 0, and the result is y + o (as ggml keeps the minimums' part apart until the
+ * end). Q4_K activations are Q8_K (one d_x per 256 values), as in llama.cpp. The decode kernel
  * computes A and C from the bytes as it goes; the batch kernel once per group, when it unpacks.
  *
  * <p>Every output is computed with these operations in this order whether its token is multiplied alone
@@ -58,36 +70,50 @@ final class Q4Strips extends Strips {
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
 
-    /** Bytes a HALF_BYTES load reads past its HALF rows where HALF &lt; 8 (128-bit vectors): the byte tables end with as many spare. */
-    private static final int BYTES_PAST = HALF_BYTES.length() - HALF;
-
     private final int blocks;
-    /** The nibbles: 16 × W shorts per block, strip after strip. */
-    private final short[] quants;
+    /** Quants, scales and minimums as the class comment lays them out (positions below count shorts: 2 bytes). */
+    private final byte[] data;
+    /** Q4_K, or Q4_0 whose A is d alone. */
+    private final boolean k;
     /**
-     * Per block, sc: Q4_K: 2W bytes, strip after strip. Q4_0 has no sc: this is one run of 2W ones that
-     * every block reads (subStride 0), so both types compute A = sc·d with the same instructions.
+     * Where block blk starts: (blk &gt;&gt; superShift)·superShorts + lead + (blk &amp; blockMask)·blockShorts;
+     * its d (and dmin) at (blk &gt;&gt; superShift)·superShorts.
      */
-    private final byte[] subScales;
-    private final int subStride;
-    /** Q4_K: m, 2W bytes per block, strip after strip; null for Q4_0. */
-    private final byte[] subMins;
-    /** d: 2W floats per block (Q4_0) or super-block of 8 blocks (Q4_K, blocks per super = 1 &lt;&lt; superShift). */
-    private final float[] superScales;
     private final int superShift;
-    /** Q4_K: dmin, 2W floats per super-block, strip after strip; null for Q4_0. */
-    private final float[] superMins;
+    private final int superShorts;
+    private final int lead;
+    private final int blockMask;
+    private final int blockShorts;
 
-    private Q4Strips(int rows, int cols, short[] quants, byte[] subScales, byte[] subMins, float[] superScales, float[] superMins) {
-        super(rows, cols, subMins == null ? ActivationFormat.Q8_0 : ActivationFormat.Q8_K, STRIPS, HEIGHT);
+    private Q4Strips(int rows, int cols, byte[] data, boolean k) {
+        super(rows, cols, k ? ActivationFormat.Q8_K : ActivationFormat.Q8_0, STRIPS, HEIGHT);
         this.blocks = cols / 32;
-        this.quants = quants;
-        this.subScales = subScales;
-        this.subStride = subMins == null ? 0 : HEIGHT;
-        this.subMins = subMins;
-        this.superScales = superScales;
-        this.superShift = subMins == null ? 0 : 3;
-        this.superMins = superMins;
+        this.data = data;
+        this.k = k;
+        this.superShift = k ? 3 : 0;
+        this.superShorts = k ? K_SUPER_SHORTS : Q4_0_BLOCK_SHORTS;
+        this.lead = k ? 8 * W : 4 * W;
+        this.blockMask = k ? 7 : 0;
+        this.blockShorts = k ? K_BLOCK_SHORTS : 0;
+    }
+
+    /** Shorts of a block's nibbles. */
+    private static final int QUANT_SHORTS = 16 * W;
+    /** Q4_0: shorts per block, 2W floats of d then the nibbles. */
+    private static final int Q4_0_BLOCK_SHORTS = QUANT_SHORTS + 4 * W;
+    /** Q4_K: shorts per block, the nibbles then 2W bytes of sc and 2W of m. */
+    private static final int K_BLOCK_SHORTS = QUANT_SHORTS + 2 * W;
+    /** Q4_K: shorts per super-block, 2W floats of d and of dmin, then 8 blocks. */
+    private static final int K_SUPER_SHORTS = 8 * W + 8 * K_BLOCK_SHORTS;
+
+    /** Where block {@code blk} (strip after strip) starts in {@link #data}. */
+    private int blockAt(int blk) {
+        return (blk >> superShift) * superShorts + lead + (blk & blockMask) * blockShorts;
+    }
+
+    /** Where the 2W floats of d that block {@code blk} takes start in {@link #data} (dmin follows, Q4_K). */
+    private int dAt(int blk) {
+        return (blk >> superShift) * superShorts;
     }
 
     /**
@@ -96,26 +122,28 @@ final class Q4Strips extends Strips {
      */
     static PackedMatrix of(Tensor w) {
         boolean k = w.type() == GgmlType.Q4_K;
-        if ((w.type() != GgmlType.Q4_0 && !k) || W < 8
-                || (long) tall(w.rows()) * w.cols() / 4 > Integer.MAX_VALUE - 64) {
+        if ((w.type() != GgmlType.Q4_0 && !k) || W < 8) {
             return null;
         }
         int rows = w.rows();
         int blocks = w.cols() / 32;
-        short[] pairs = new short[tall(rows) * blocks * 8];
-        byte[] subScales = k ? new byte[tall(rows) * blocks + BYTES_PAST] : ones();
-        byte[] subMins = k ? new byte[tall(rows) * blocks + BYTES_PAST] : null;
-        float[] superScales = new float[tall(rows) * (k ? blocks / 8 : blocks)];
-        float[] superMins = k ? new float[tall(rows) * blocks / 8] : null;
+        long size = (long) tall(rows) / HEIGHT * (k ? blocks / 8 * K_SUPER_SHORTS : (long) blocks * Q4_0_BLOCK_SHORTS);
+        if (size > Integer.MAX_VALUE / 2 - 64) {
+            return null;
+        }
+        byte[] data = new byte[2 * (int) size + BYTES_PAST];
+        Q4Strips packed = new Q4Strips(rows, w.cols(), data, k);
         byte[] quants = new byte[16];
         for (int r = 0; r < rows; r++) {
             long row = r * w.rowBytes();
             int strip = r / HEIGHT;
-            int inStrip = r % HEIGHT;   // the row's place in its strip's tables of 2W values
+            int inStrip = r % HEIGHT;   // the row's place in its strip's runs of 2W values
             int shift = 4 * (inStrip / W);   // rows W .. 2W take the second nibble of each byte
             int lane = r % W;
             for (int b = 0; b < blocks; b++) {
                 int blk = strip * blocks + b;
+                int at = packed.blockAt(blk);
+                int d = packed.dAt(blk);
                 if (k) {
                     // Super-block b/8, sub-block j: fp16 d and dmin, 12 bytes of 6-bit scales and mins, then
                     // 128 bytes where sub-blocks 2g and 2g+1 are the low and high nibbles of bytes 32g ..
@@ -124,12 +152,11 @@ final class Q4Strips extends Strips {
                     int w0 = w.data().get(U32, sb + 4);
                     int w1 = w.data().get(U32, sb + 8);
                     int w2 = w.data().get(U32, sb + 12);
-                    subScales[blk * HEIGHT + inStrip] = (byte) PanamaRows.Q4_K.scale(w0, w2, j);
-                    subMins[blk * HEIGHT + inStrip] = (byte) PanamaRows.Q4_K.min(w1, w2, j);
+                    data[2 * (at + QUANT_SHORTS) + inStrip] = (byte) PanamaRows.Q4_K.scale(w0, w2, j);
+                    data[2 * (at + QUANT_SHORTS) + HEIGHT + inStrip] = (byte) PanamaRows.Q4_K.min(w1, w2, j);
                     if (j == 0) {
-                        int sup = (strip * (blocks / 8) + b / 8) * HEIGHT + inStrip;
-                        superScales[sup] = Float.float16ToFloat(w.data().get(U16, sb));
-                        superMins[sup] = Float.float16ToFloat(w.data().get(U16, sb + 2));
+                        putFloat(data, d, inStrip, Float.float16ToFloat(w.data().get(U16, sb)));
+                        putFloat(data, d + 4 * W, inStrip, Float.float16ToFloat(w.data().get(U16, sb + 2)));
                     }
                     long q = sb + 16 + 32L * (j / 2);
                     int half = 4 * (j % 2);
@@ -140,27 +167,48 @@ final class Q4Strips extends Strips {
                     }
                 } else {
                     long src = row + 18L * b;
-                    superScales[blk * HEIGHT + inStrip] = Float.float16ToFloat(w.data().get(U16, src));
+                    putFloat(data, d, inStrip, Float.float16ToFloat(w.data().get(U16, src)));
                     MemorySegment.copy(w.data(), ValueLayout.JAVA_BYTE, src + 2, quants, 0, 16);
                 }
                 for (int j = 0; j < 16; j++) {
                     int low = quants[j] & 0xF;          // column j
                     int high = quants[j] >> 4 & 0xF;    // column j + 16
-                    pairs[(blk * 16 + j) * W + lane] |= (short) ((low | high << 8) << shift);
+                    int pair = (low | high << 8) << shift;   // a little-endian short
+                    data[2 * (at + j * W + lane)] |= (byte) pair;
+                    data[2 * (at + j * W + lane) + 1] |= (byte) (pair >> 8);
                 }
             }
         }
-        return new Q4Strips(rows, w.cols(), pairs, subScales, subMins, superScales, superMins);
+        return packed;
     }
+
+    /** Float i of the run of floats at bytes[2·at ..], as a vector load reads it (little-endian). */
+    private static void putFloat(byte[] bytes, int at, int i, float value) {
+        int bits = Float.floatToRawIntBits(value);
+        for (int k = 0; k < 4; k++) {
+            bytes[2 * at + 4 * i + k] = (byte) (bits >>> 8 * k);
+        }
+    }
+
+    /** Rows per strip: two in each 16-bit lane. */
+    private static final int HEIGHT = 2 * W;
+
+    /** Bytes a HALF_BYTES load reads past its HALF rows where HALF &lt; 8 (128-bit vectors): the byte arrays end with as many spare. */
+    private static final int BYTES_PAST = HALF_BYTES.length() - HALF;
+    /** Bytes of a whole vector, to load shorts and floats from {@link #data}. */
+    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, F.vectorShape());
+
+    /** Q4_0's stand-in for dmin. */
+    private static final byte[] ZEROS = new byte[8 * W];
+
+    /** sc = 1 in each of 2W bytes: Q4_0's A = sc·d takes the instructions of Q4_K's. */
+    private static final byte[] ONES = ones();
 
     private static byte[] ones() {
         byte[] ones = new byte[HEIGHT + BYTES_PAST];
         java.util.Arrays.fill(ones, (byte) 1);
         return ones;
     }
-
-    /** Rows per strip: two in each 16-bit lane. */
-    private static final int HEIGHT = 2 * W;
 
     /** Rows rounded up to whole strips: the last strip is padded with zero rows. */
     private static int tall(int rows) {
@@ -198,56 +246,68 @@ final class Q4Strips extends Strips {
         FloatVector hi0 = FloatVector.zero(F);
         FloatVector lo1 = FloatVector.zero(F);
         FloatVector hi1 = FloatVector.zero(F);
-        for (int b = 0; b < blocks; b++) {
-            int blk = s * blocks + b;
-            int x = t * cols + 32 * b;
-            ShortVector p = ShortVector.zero(S);
-            ShortVector r = ShortVector.zero(S);   // Q of the class comment
-            for (int j = 0; j < 16; j++) {
-                ShortVector v = ShortVector.fromArray(S, quants, (blk * 16 + j) * W);
-                short xa = q[x + j];
-                short xb = q[x + j + 16];
-                ShortVector low = v.and(lowByte);
-                p = p.add(low.mul(xa)).add(v.lanewise(VectorOperators.LSHR, by8).mul(xb));
-                r = r.add(low.lanewise(VectorOperators.LSHR, by4).mul(xa)).add(v.lanewise(VectorOperators.LSHR, by12).mul(xb));
-            }
-            ShortVector offset = ShortVector.broadcast(S, eights[t * blocks + b]);
-            ShortVector second = r.sub(offset);
-            ShortVector first = p.sub(r.lanewise(VectorOperators.LSHL, by4)).sub(offset);
-            // A = sc·d for the four runs of HALF rows (Q4_0: sc = 1), times d_x, as the block's scale.
-            float dx = d[t * blocks + b];
-            int sc = blk * subStride;
-            int sup = (blk >> superShift) * HEIGHT;
-            FloatVector a0 = ((FloatVector) ByteVector.fromArray(HALF_BYTES, subScales, sc).convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, superScales, sup));
-            FloatVector a1 = ((FloatVector) ByteVector.fromArray(HALF_BYTES, subScales, sc + HALF).convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, superScales, sup + HALF));
-            FloatVector a2 = ((FloatVector) ByteVector.fromArray(HALF_BYTES, subScales, sc + W).convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, superScales, sup + W));
-            FloatVector a3 = ((FloatVector) ByteVector.fromArray(HALF_BYTES, subScales, sc + W + HALF).convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, superScales, sup + W + HALF));
-            lo0 = ((FloatVector) first.convertShape(VectorOperators.S2F, F, 0)).fma(a0.mul(dx), lo0);
-            hi0 = ((FloatVector) first.convertShape(VectorOperators.S2F, F, 1)).fma(a1.mul(dx), hi0);
-            lo1 = ((FloatVector) second.convertShape(VectorOperators.S2F, F, 0)).fma(a2.mul(dx), lo1);
-            hi1 = ((FloatVector) second.convertShape(VectorOperators.S2F, F, 1)).fma(a3.mul(dx), hi1);
-        }
-        if (subMins != null) {
-            // C = 8A − dmin·m per block, with A again as above (the same bits), times the block sums.
-            for (int b = 0; b < blocks; b++) {
+        FloatVector offLo0 = FloatVector.zero(F);   // Q4_K: Σ C·blockSum, by run as above
+        FloatVector offHi0 = FloatVector.zero(F);
+        FloatVector offLo1 = FloatVector.zero(F);
+        FloatVector offHi1 = FloatVector.zero(F);
+        int perSuper = 1 << superShift;
+        for (int head = 0; head < blocks; head += perSuper) {
+            int base = dAt(s * blocks + head);
+            FloatVector d0 = ByteVector.fromArray(B, data, 2 * base).reinterpretAsFloats();
+            FloatVector d1 = ByteVector.fromArray(B, data, 2 * (base + W)).reinterpretAsFloats();
+            FloatVector d2 = ByteVector.fromArray(B, data, 2 * (base + 2 * W)).reinterpretAsFloats();
+            FloatVector d3 = ByteVector.fromArray(B, data, 2 * (base + 3 * W)).reinterpretAsFloats();
+            // dmin, Q4_K's (Q4_0 reads zeros it does not use)
+            byte[] mins = k ? data : ZEROS;
+            int n = k ? 2 * (base + 4 * W) : 0;
+            FloatVector n0 = ByteVector.fromArray(B, mins, n).reinterpretAsFloats();
+            FloatVector n1 = ByteVector.fromArray(B, mins, n + 2 * W).reinterpretAsFloats();
+            FloatVector n2 = ByteVector.fromArray(B, mins, n + 4 * W).reinterpretAsFloats();
+            FloatVector n3 = ByteVector.fromArray(B, mins, n + 6 * W).reinterpretAsFloats();
+            for (int b = head; b < head + perSuper; b++) {
                 int blk = s * blocks + b;
-                int sc = blk * HEIGHT;
-                int sup = (blk >> superShift) * HEIGHT;
-                FloatVector v = FloatVector.broadcast(F, sums[t * blocks + b]);
-                FloatVector c0 = ((FloatVector) ByteVector.fromArray(HALF_BYTES, subScales, sc).convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, superScales, sup)).mul(8f)
-                        .sub(((FloatVector) ByteVector.fromArray(HALF_BYTES, subMins, sc).convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, superMins, sup)));
-                FloatVector c1 = ((FloatVector) ByteVector.fromArray(HALF_BYTES, subScales, sc + HALF).convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, superScales, sup + HALF)).mul(8f)
-                        .sub(((FloatVector) ByteVector.fromArray(HALF_BYTES, subMins, sc + HALF).convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, superMins, sup + HALF)));
-                FloatVector c2 = ((FloatVector) ByteVector.fromArray(HALF_BYTES, subScales, sc + W).convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, superScales, sup + W)).mul(8f)
-                        .sub(((FloatVector) ByteVector.fromArray(HALF_BYTES, subMins, sc + W).convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, superMins, sup + W)));
-                FloatVector c3 = ((FloatVector) ByteVector.fromArray(HALF_BYTES, subScales, sc + W + HALF).convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, superScales, sup + W + HALF)).mul(8f)
-                        .sub(((FloatVector) ByteVector.fromArray(HALF_BYTES, subMins, sc + W + HALF).convertShape(VectorOperators.B2F, F, 0)).mul(FloatVector.fromArray(F, superMins, sup + W + HALF)));
-                lo0 = c0.fma(v, lo0);
-                hi0 = c1.fma(v, hi0);
-                lo1 = c2.fma(v, lo1);
-                hi1 = c3.fma(v, hi1);
+                int at = blockAt(blk);
+                int x = t * cols + 32 * b;
+                ShortVector p = ShortVector.zero(S);
+                ShortVector r = ShortVector.zero(S);   // Q of the class comment
+                for (int j = 0; j < 16; j++) {
+                    ShortVector v = ByteVector.fromArray(B, data, 2 * (at + j * W)).reinterpretAsShorts();
+                    short xa = q[x + j];
+                    short xb = q[x + j + 16];
+                    ShortVector low = v.and(lowByte);
+                    p = p.add(low.mul(xa)).add(v.lanewise(VectorOperators.LSHR, by8).mul(xb));
+                    r = r.add(low.lanewise(VectorOperators.LSHR, by4).mul(xa)).add(v.lanewise(VectorOperators.LSHR, by12).mul(xb));
+                }
+                ShortVector offset = ShortVector.broadcast(S, eights[t * blocks + b]);
+                ShortVector second = r.sub(offset);
+                ShortVector first = p.sub(r.lanewise(VectorOperators.LSHL, by4)).sub(offset);
+                // A = sc·d for the four runs of HALF rows (Q4_0: sc = 1, from ONES), times d_x, as the block's scale.
+                float dx = d[t * blocks + b];
+                byte[] scs = k ? data : ONES;
+                int sc = k ? 2 * (at + QUANT_SHORTS) : 0;
+                FloatVector a0 = ((FloatVector) ByteVector.fromArray(HALF_BYTES, scs, sc).convertShape(VectorOperators.B2F, F, 0)).mul(d0);
+                FloatVector a1 = ((FloatVector) ByteVector.fromArray(HALF_BYTES, scs, sc + HALF).convertShape(VectorOperators.B2F, F, 0)).mul(d1);
+                FloatVector a2 = ((FloatVector) ByteVector.fromArray(HALF_BYTES, scs, sc + W).convertShape(VectorOperators.B2F, F, 0)).mul(d2);
+                FloatVector a3 = ((FloatVector) ByteVector.fromArray(HALF_BYTES, scs, sc + W + HALF).convertShape(VectorOperators.B2F, F, 0)).mul(d3);
+                lo0 = ((FloatVector) first.convertShape(VectorOperators.S2F, F, 0)).fma(a0.mul(dx), lo0);
+                hi0 = ((FloatVector) first.convertShape(VectorOperators.S2F, F, 1)).fma(a1.mul(dx), hi0);
+                lo1 = ((FloatVector) second.convertShape(VectorOperators.S2F, F, 0)).fma(a2.mul(dx), lo1);
+                hi1 = ((FloatVector) second.convertShape(VectorOperators.S2F, F, 1)).fma(a3.mul(dx), hi1);
+                if (k) {
+                    // C = 8A − dmin·m times the block sum, in sums of their own (m follows sc: read in order).
+                    FloatVector v = FloatVector.broadcast(F, sums[t * blocks + b]);
+                    offLo0 = a0.mul(8f).sub(((FloatVector) ByteVector.fromArray(HALF_BYTES, data, sc + HEIGHT).convertShape(VectorOperators.B2F, F, 0)).mul(n0)).fma(v, offLo0);
+                    offHi0 = a1.mul(8f).sub(((FloatVector) ByteVector.fromArray(HALF_BYTES, data, sc + HEIGHT + HALF).convertShape(VectorOperators.B2F, F, 0)).mul(n1)).fma(v, offHi0);
+                    offLo1 = a2.mul(8f).sub(((FloatVector) ByteVector.fromArray(HALF_BYTES, data, sc + HEIGHT + W).convertShape(VectorOperators.B2F, F, 0)).mul(n2)).fma(v, offLo1);
+                    offHi1 = a3.mul(8f).sub(((FloatVector) ByteVector.fromArray(HALF_BYTES, data, sc + HEIGHT + W + HALF).convertShape(VectorOperators.B2F, F, 0)).mul(n3)).fma(v, offHi1);
+                }
             }
         }
+        // Q4_K: the integer part's sums plus the offsets' (Q4_0: plus zeros), as the tile adds them.
+        lo0 = lo0.add(offLo0);
+        hi0 = hi0.add(offHi0);
+        lo1 = lo1.add(offLo1);
+        hi1 = hi1.add(offHi1);
         lo0.intoArray(y, yOff);
         hi0.intoArray(y, yOff + HALF);
         lo1.intoArray(y, yOff + W);
@@ -272,26 +332,28 @@ final class Q4Strips extends Strips {
         for (int i = 0; i < STRIPS; i++) {
             for (int b = 0; b < blocks; b++) {
                 int blk = (first + i) * blocks + b;
+                int at = blockAt(blk);
                 int out = b * 32 * stride + 2 * i * W;
                 for (int j = 0; j < 16; j++) {
                     // XOR 8 on each nibble makes it the 4-bit two's complement of q − 8: shifted to the top
                     // and back arithmetically, it comes out signed.
-                    ShortVector v = ShortVector.fromArray(S, quants, (blk * 16 + j) * W).lanewise(VectorOperators.XOR, signs);
+                    ShortVector v = ByteVector.fromArray(B, data, 2 * (at + j * W)).reinterpretAsShorts().lanewise(VectorOperators.XOR, signs);
                     v.lanewise(VectorOperators.LSHL, by12).lanewise(VectorOperators.ASHR, by12).intoArray(w, out + j * stride);
                     v.lanewise(VectorOperators.LSHL, by8).lanewise(VectorOperators.ASHR, by12).intoArray(w, out + j * stride + W);
                     v.lanewise(VectorOperators.LSHL, by4).lanewise(VectorOperators.ASHR, by12).intoArray(w, out + (j + 16) * stride);
                     v.lanewise(VectorOperators.ASHR, by12).intoArray(w, out + (j + 16) * stride + W);
                 }
-                int sc = blk * subStride;
-                int sup = (blk >> superShift) * HEIGHT;
-                for (int h = 0; h < HEIGHT; h += HALF) {
-                    FloatVector a = ((FloatVector) ByteVector.fromArray(HALF_BYTES, subScales, sc + h).convertShape(VectorOperators.B2F, F, 0))
-                            .mul(FloatVector.fromArray(F, superScales, sup + h));
-                    int o = (b * 2 * STRIPS + 2 * i) * W + h;
+                byte[] scs = k ? data : ONES;
+                int sc = k ? 2 * (at + QUANT_SHORTS) : 0;   // bytes: sc, then (Q4_K) m
+                int da = dAt(blk);
+                for (int part = 0; part < 4; part++) {   // the runs of HALF rows
+                    FloatVector a = ((FloatVector) ByteVector.fromArray(HALF_BYTES, scs, sc + part * HALF).convertShape(VectorOperators.B2F, F, 0))
+                            .mul(ByteVector.fromArray(B, data, 2 * (da + part * W)).reinterpretAsFloats());
+                    int o = (b * 2 * STRIPS + 2 * i) * W + part * HALF;
                     a.intoArray(f, o);
-                    if (subMins != null) {
-                        a.mul(8f).sub(((FloatVector) ByteVector.fromArray(HALF_BYTES, subMins, sc + h).convertShape(VectorOperators.B2F, F, 0))
-                                .mul(FloatVector.fromArray(F, superMins, sup + h))).intoArray(f, o + blocks * 2 * STRIPS * W);
+                    if (k) {
+                        a.mul(8f).sub(((FloatVector) ByteVector.fromArray(HALF_BYTES, data, sc + HEIGHT + part * HALF).convertShape(VectorOperators.B2F, F, 0))
+                                .mul(ByteVector.fromArray(B, data, 2 * (da + (4 + part) * W)).reinterpretAsFloats())).intoArray(f, o + blocks * 2 * STRIPS * W);
                     }
                 }
             }
@@ -310,7 +372,7 @@ final class Q4Strips extends Strips {
     void tile(int first, Workspace ws, Q8Activations x, int t, float[] y, int yOff, int yStride) {
         float[] f = factors(ws);
         integerTile(unpacked(ws), f, x.wideQuants(), x.scales(), t, y, yOff, yStride);
-        if (subMins != null) {
+        if (k) {
             addOffsets(f, x.blockSums(), t, y, yOff, yStride);
         }
     }
@@ -399,7 +461,8 @@ final class Q4Strips extends Strips {
     }
 
     /**
-     * The Q4_K offsets of the tile's outputs, after every block's integer part, as one() adds them. A
+     * The Q4_K offsets of the tile's outputs, as one() adds them: summed on their own, block after block, then
+     * added to the integer part's results. A
      * method of its own: inside integerTile() it made C2 allocate the tile's registers worse (Q4_K batches ran at
      * two thirds of Q4_0's speed). Strip by strip, its six sums stay in registers over all blocks (blocks
      * ascending, as in one()): reading and writing y at every block made this pass a fifth of Q4_K's batch
@@ -410,9 +473,9 @@ final class Q4Strips extends Strips {
             int o0 = yOff + i * W;
             int o1 = o0 + yStride;
             int o2 = o1 + yStride;
-            FloatVector lo0 = FloatVector.fromArray(F, y, o0), hi0 = FloatVector.fromArray(F, y, o0 + HALF);
-            FloatVector lo1 = FloatVector.fromArray(F, y, o1), hi1 = FloatVector.fromArray(F, y, o1 + HALF);
-            FloatVector lo2 = FloatVector.fromArray(F, y, o2), hi2 = FloatVector.fromArray(F, y, o2 + HALF);
+            FloatVector lo0 = FloatVector.zero(F), hi0 = FloatVector.zero(F);
+            FloatVector lo1 = FloatVector.zero(F), hi1 = FloatVector.zero(F);
+            FloatVector lo2 = FloatVector.zero(F), hi2 = FloatVector.zero(F);
             int c = blocks * 2 * STRIPS * W + i * W;   // C of run i (factors())
             for (int b = 0; b < blocks; b++) {
                 FloatVector lo = FloatVector.fromArray(F, f, c + b * 2 * STRIPS * W);
@@ -427,12 +490,12 @@ final class Q4Strips extends Strips {
                 lo2 = lo.fma(v, lo2);
                 hi2 = hi.fma(v, hi2);
             }
-            lo0.intoArray(y, o0);
-            hi0.intoArray(y, o0 + HALF);
-            lo1.intoArray(y, o1);
-            hi1.intoArray(y, o1 + HALF);
-            lo2.intoArray(y, o2);
-            hi2.intoArray(y, o2 + HALF);
+            FloatVector.fromArray(F, y, o0).add(lo0).intoArray(y, o0);
+            FloatVector.fromArray(F, y, o0 + HALF).add(hi0).intoArray(y, o0 + HALF);
+            FloatVector.fromArray(F, y, o1).add(lo1).intoArray(y, o1);
+            FloatVector.fromArray(F, y, o1 + HALF).add(hi1).intoArray(y, o1 + HALF);
+            FloatVector.fromArray(F, y, o2).add(lo2).intoArray(y, o2);
+            FloatVector.fromArray(F, y, o2 + HALF).add(hi2).intoArray(y, o2 + HALF);
         }
     }
 }
