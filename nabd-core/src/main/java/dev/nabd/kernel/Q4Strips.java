@@ -239,7 +239,6 @@ final class Q4Strips extends Strips {
         ShortVector by4 = ShortVector.broadcast(S, (short) 4);
         ShortVector by8 = ShortVector.broadcast(S, (short) 8);
         ShortVector by12 = ShortVector.broadcast(S, (short) 12);
-        ShortVector nibble = ShortVector.broadcast(S, (short) 0xF);
         ShortVector lowByte = ShortVector.broadcast(S, (short) 0xFF);
         // Rows 0 .. HALF, HALF .. W (lanes' first row), W .. W+HALF, W+HALF .. 2W (their second row).
         FloatVector lo0 = FloatVector.zero(F);

@@ -168,6 +168,8 @@ final class Q6Strips extends Strips {
             for (int g = 0; g < 16; g++) {
                 int col = base + g * SUB_SHORTS + W;
                 int c = x + 16 * g;
+                // The scales first: they lie before the quants, and reads that go back cost (see Q4Strips).
+                ByteVector scale = ShortVector.fromArray(S, data, base + g * SUB_SHORTS).reinterpretAsBytes();   // 2W bytes
                 ShortVector p0 = ShortVector.zero(S);   // columns 0-7 of the sub-block
                 ShortVector r0 = ShortVector.zero(S);
                 ShortVector p1 = ShortVector.zero(S);   // columns 8-15
@@ -187,7 +189,6 @@ final class Q6Strips extends Strips {
                 // Row A: P − 256·Q − 32·Σx; row B: Q.
                 ShortVector a0 = p0.sub(r0.lanewise(VectorOperators.LSHL, by8)).sub(octets[c / 8]);
                 ShortVector a1 = p1.sub(r1.lanewise(VectorOperators.LSHL, by8)).sub(octets[c / 8 + 1]);
-                ByteVector scale = ShortVector.fromArray(S, data, base + g * SUB_SHORTS).reinterpretAsBytes();   // 2W bytes
                 IntVector sc0 = (IntVector) scale.convertShape(VectorOperators.B2I, I, 0);
                 IntVector sc1 = (IntVector) scale.convertShape(VectorOperators.B2I, I, 1);
                 IntVector sc2 = (IntVector) scale.convertShape(VectorOperators.B2I, I, 2);

@@ -5,6 +5,7 @@ import dev.nabd.tensor.Tensor;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -15,9 +16,10 @@ import java.nio.ByteOrder;
  * AVX2) for products with Q8_0 {@link Q8Activations}, as llama.cpp multiplies them. Loaded only through
  * {@link PackedMatrix#of}.
  *
- * <p>Layout: Java arrays, strip after strip, and in a strip block after block of 32 columns:
+ * <p>Layout: one Java array of bytes, strip after strip, and in a strip block after block of 32 columns,
+ * in the order the decode kernel reads them (one stream, only forward: see {@link Q4Strips}):
  * <pre>
- *   scales: W floats        d of each row's block
+ *   d:      W floats        d of each row's block (little-endian)
  *   quants: 32 × W bytes    column c: lane r = row r's q, in [−128, 127]
  * </pre>
  * The same bytes as the file's blocks with d widened to a float (36 bytes per 32 values against 34).
@@ -41,41 +43,45 @@ final class Q8Strips extends Strips {
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final int blocks;
-    /** d, W floats per block, strip after strip. */
-    private final float[] scales;
-    /** The quants: 32 × W bytes per block, strip after strip. */
-    private final byte[] quants;
+    /** d and quants of every block ({@link #BLOCK_BYTES} each), strip after strip. */
+    private final byte[] data;
 
-    private Q8Strips(int rows, int cols, float[] scales, byte[] quants) {
+    private Q8Strips(int rows, int cols, byte[] data) {
         super(rows, cols, ActivationFormat.Q8_0, STRIPS, W);
         this.blocks = cols / 32;
-        this.scales = scales;
-        this.quants = quants;
+        this.data = data;
     }
+
+    /** Bytes per block of a strip: W floats of d, then 32 × W quants. */
+    private static final int BLOCK_BYTES = 4 * W + 32 * W;
+    /** Bytes of a whole vector, to load d's floats. */
+    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, F.vectorShape());
 
     /** The packed copy of a Q8_0 matrix, or null when it outgrows an array. */
     static PackedMatrix of(Tensor w) {
-        if (w.type() != GgmlType.Q8_0 || W < 16 || (long) padded(w.rows()) * w.cols() > Integer.MAX_VALUE - 64) {
+        if (w.type() != GgmlType.Q8_0 || W < 16 || (long) padded(w.rows()) / W * (w.cols() / 32) * BLOCK_BYTES > Integer.MAX_VALUE - 64) {
             return null;
         }
         int rows = w.rows();
         int blocks = w.cols() / 32;
-        float[] scales = new float[padded(rows) * blocks];
-        byte[] quants = new byte[padded(rows) * w.cols()];
+        byte[] data = new byte[padded(rows) / W * blocks * BLOCK_BYTES];
         MemorySegment in = w.data();
         for (int r = 0; r < rows; r++) {
             int lane = r % W;
             for (int b = 0; b < blocks; b++) {
                 // The file's block: fp16 d, then 32 signed bytes.
                 long src = r * w.rowBytes() + 34L * b;
-                int block = (r / W) * blocks + b;
-                scales[block * W + lane] = Float.float16ToFloat(in.get(U16, src));
+                int at = ((r / W) * blocks + b) * BLOCK_BYTES;
+                int bits = Float.floatToRawIntBits(Float.float16ToFloat(in.get(U16, src)));
+                for (int k = 0; k < 4; k++) {
+                    data[at + 4 * lane + k] = (byte) (bits >>> 8 * k);
+                }
                 for (int c = 0; c < 32; c++) {
-                    quants[(block * 32 + c) * W + lane] = in.get(ValueLayout.JAVA_BYTE, src + 2 + c);
+                    data[at + 4 * W + c * W + lane] = in.get(ValueLayout.JAVA_BYTE, src + 2 + c);
                 }
             }
         }
-        return new Q8Strips(rows, w.cols(), scales, quants);
+        return new Q8Strips(rows, w.cols(), data);
     }
 
     /** Strips per group of the batch kernel. */
@@ -93,8 +99,10 @@ final class Q8Strips extends Strips {
         FloatVector lo = FloatVector.zero(F);
         FloatVector hi = FloatVector.zero(F);
         for (int b = 0; b < blocks; b++) {
-            int block = s * blocks + b;
+            int at = (s * blocks + b) * BLOCK_BYTES;
             int x = t * cols + 32 * b;
+            FloatVector dLo = ByteVector.fromArray(B, data, at).reinterpretAsFloats();   // read first: in order
+            FloatVector dHi = ByteVector.fromArray(B, data, at + 4 * HALF).reinterpretAsFloats();
             // Even and odd columns in sums of their own: one chain of fused multiply-adds per half waited
             // on each one's latency (32 in a row per block). The block sums are exact integers, so how
             // they are split and added changes no bit.
@@ -103,17 +111,17 @@ final class Q8Strips extends Strips {
             FloatVector oddLo = FloatVector.zero(F);
             FloatVector oddHi = FloatVector.zero(F);
             for (int c = 0; c < 32; c += 2) {
-                int col = (block * 32 + c) * W;
+                int col = at + 4 * W + c * W;
                 FloatVector xe = FloatVector.broadcast(F, q[x + c]);
                 FloatVector xo = FloatVector.broadcast(F, q[x + c + 1]);
-                evenLo = ((FloatVector) ByteVector.fromArray(HALF_BYTES, quants, col).convertShape(VectorOperators.B2F, F, 0)).fma(xe, evenLo);
-                evenHi = ((FloatVector) ByteVector.fromArray(HALF_BYTES, quants, col + HALF).convertShape(VectorOperators.B2F, F, 0)).fma(xe, evenHi);
-                oddLo = ((FloatVector) ByteVector.fromArray(HALF_BYTES, quants, col + W).convertShape(VectorOperators.B2F, F, 0)).fma(xo, oddLo);
-                oddHi = ((FloatVector) ByteVector.fromArray(HALF_BYTES, quants, col + W + HALF).convertShape(VectorOperators.B2F, F, 0)).fma(xo, oddHi);
+                evenLo = ((FloatVector) ByteVector.fromArray(HALF_BYTES, data, col).convertShape(VectorOperators.B2F, F, 0)).fma(xe, evenLo);
+                evenHi = ((FloatVector) ByteVector.fromArray(HALF_BYTES, data, col + HALF).convertShape(VectorOperators.B2F, F, 0)).fma(xe, evenHi);
+                oddLo = ((FloatVector) ByteVector.fromArray(HALF_BYTES, data, col + W).convertShape(VectorOperators.B2F, F, 0)).fma(xo, oddLo);
+                oddHi = ((FloatVector) ByteVector.fromArray(HALF_BYTES, data, col + W + HALF).convertShape(VectorOperators.B2F, F, 0)).fma(xo, oddHi);
             }
             float dx = d[t * blocks + b];
-            lo = evenLo.add(oddLo).fma(FloatVector.fromArray(F, scales, block * W).mul(dx), lo);
-            hi = evenHi.add(oddHi).fma(FloatVector.fromArray(F, scales, block * W + HALF).mul(dx), hi);
+            lo = evenLo.add(oddLo).fma(dLo.mul(dx), lo);
+            hi = evenHi.add(oddHi).fma(dHi.mul(dx), hi);
         }
         lo.intoArray(y, yOff);
         hi.intoArray(y, yOff + HALF);
@@ -135,23 +143,23 @@ final class Q8Strips extends Strips {
     void tile(int first, Workspace ws, Q8Activations quantized, int t, float[] y, int yOff, int yStride) {
         float[] q = quantized.floatQuants();
         float[] d = quantized.scales();
-        int next = blocks * 32 * W;   // from a strip's quants to the next strip's
+        int next = blocks * BLOCK_BYTES;   // from a strip's block to the next strip's
         for (int b = 0; b < blocks; b++) {
             int x0 = t * cols + 32 * b;
             int x1 = x0 + cols;
             int x2 = x1 + cols;
-            int block = first * blocks + b;
+            int at = (first * blocks + b) * BLOCK_BYTES;
             // sSHT: strip S, half H (L: rows 0 .. HALF, H: HALF .. W), token T.
             FloatVector s0L0 = FloatVector.zero(F), s0L1 = FloatVector.zero(F), s0L2 = FloatVector.zero(F);
             FloatVector s0H0 = FloatVector.zero(F), s0H1 = FloatVector.zero(F), s0H2 = FloatVector.zero(F);
             FloatVector s1L0 = FloatVector.zero(F), s1L1 = FloatVector.zero(F), s1L2 = FloatVector.zero(F);
             FloatVector s1H0 = FloatVector.zero(F), s1H1 = FloatVector.zero(F), s1H2 = FloatVector.zero(F);
             for (int c = 0; c < 32; c++) {
-                int col = (block * 32 + c) * W;
-                FloatVector w0L = (FloatVector) ByteVector.fromArray(HALF_BYTES, quants, col).convertShape(VectorOperators.B2F, F, 0);
-                FloatVector w0H = (FloatVector) ByteVector.fromArray(HALF_BYTES, quants, col + HALF).convertShape(VectorOperators.B2F, F, 0);
-                FloatVector w1L = (FloatVector) ByteVector.fromArray(HALF_BYTES, quants, col + next).convertShape(VectorOperators.B2F, F, 0);
-                FloatVector w1H = (FloatVector) ByteVector.fromArray(HALF_BYTES, quants, col + next + HALF).convertShape(VectorOperators.B2F, F, 0);
+                int col = at + 4 * W + c * W;
+                FloatVector w0L = (FloatVector) ByteVector.fromArray(HALF_BYTES, data, col).convertShape(VectorOperators.B2F, F, 0);
+                FloatVector w0H = (FloatVector) ByteVector.fromArray(HALF_BYTES, data, col + HALF).convertShape(VectorOperators.B2F, F, 0);
+                FloatVector w1L = (FloatVector) ByteVector.fromArray(HALF_BYTES, data, col + next).convertShape(VectorOperators.B2F, F, 0);
+                FloatVector w1H = (FloatVector) ByteVector.fromArray(HALF_BYTES, data, col + next + HALF).convertShape(VectorOperators.B2F, F, 0);
                 FloatVector x = FloatVector.broadcast(F, q[x0 + c]);
                 s0L0 = w0L.fma(x, s0L0);
                 s0H0 = w0H.fma(x, s0H0);
@@ -176,16 +184,16 @@ final class Q8Strips extends Strips {
             int y0 = yOff;
             int y1 = yOff + yStride;
             int y2 = yOff + 2 * yStride;
-            FloatVector lo = FloatVector.fromArray(F, scales, block * W);
-            FloatVector hi = FloatVector.fromArray(F, scales, block * W + HALF);
+            FloatVector lo = ByteVector.fromArray(B, data, at).reinterpretAsFloats();
+            FloatVector hi = ByteVector.fromArray(B, data, at + 4 * HALF).reinterpretAsFloats();
             s0L0.fma(lo.mul(d0), FloatVector.fromArray(F, y, y0)).intoArray(y, y0);
             s0H0.fma(hi.mul(d0), FloatVector.fromArray(F, y, y0 + HALF)).intoArray(y, y0 + HALF);
             s0L1.fma(lo.mul(d1), FloatVector.fromArray(F, y, y1)).intoArray(y, y1);
             s0H1.fma(hi.mul(d1), FloatVector.fromArray(F, y, y1 + HALF)).intoArray(y, y1 + HALF);
             s0L2.fma(lo.mul(d2), FloatVector.fromArray(F, y, y2)).intoArray(y, y2);
             s0H2.fma(hi.mul(d2), FloatVector.fromArray(F, y, y2 + HALF)).intoArray(y, y2 + HALF);
-            lo = FloatVector.fromArray(F, scales, (block + blocks) * W);
-            hi = FloatVector.fromArray(F, scales, (block + blocks) * W + HALF);
+            lo = ByteVector.fromArray(B, data, at + next).reinterpretAsFloats();
+            hi = ByteVector.fromArray(B, data, at + next + 4 * HALF).reinterpretAsFloats();
             s1L0.fma(lo.mul(d0), FloatVector.fromArray(F, y, y0 + W)).intoArray(y, y0 + W);
             s1H0.fma(hi.mul(d0), FloatVector.fromArray(F, y, y0 + W + HALF)).intoArray(y, y0 + W + HALF);
             s1L1.fma(lo.mul(d1), FloatVector.fromArray(F, y, y1 + W)).intoArray(y, y1 + W);
