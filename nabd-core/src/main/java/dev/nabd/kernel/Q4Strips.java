@@ -35,9 +35,12 @@ import java.nio.ByteOrder;
  * in one process alternating with the layout before, where d, sc, m and dmin were arrays of their own and
  * Q4_K's minimums a second pass over them; medians of 10 rounds, Gweights/s): from memory, a 4096 × 16384
  * matrix Q4_0 29.3 -> 33.2, Q4_K 25.9 -> 39.5; forty 1024 × 3072 matrices in turn Q4_0 28.5 -> 31.7,
- * Q4_K 19.8 -> 31.7; in the cache Q4_0 53 -> 50, Q4_K 40 -> 43. Reading d at each block's end, behind the
- * quants just read (Q4_K) or ahead of them (Q4_0), was 35-40% slower than the layout before; keeping each
- * block's C in a buffer for a second pass (the minimums' old order) gained nothing over it.
+ * Q4_K 19.8 -> 31.7; in the cache Q4_0 53 -> 50, Q4_K 40 -> 43. Two variants that read out of order were
+ * 35-40% slower than the layout before: Q4_K with d and dmin ahead of its blocks but loaded at each
+ * block's end (a read going back), and Q4_0 with d after its nibbles but loaded first (a read jumping
+ * ahead). Keeping each block's C in a buffer for a second pass (the minimums' old order) gained nothing
+ * over the old layout. Q4_0 also loads the unused dmin from zeros and adds the zero offsets: choosing
+ * vectors by type inside the loop risks C2 boxing them.
  * A lane's four nibbles, each the file's q in [0, 15] (value q − 8): bits 0-3 row l column j, 4-7 row
  * W+l column j, 8-11 row l column j+16, 12-15 row W+l column j+16 (a Q4_K sub-block's 32 nibbles are
  * first rearranged into Q4_0's order, column j low and j+16 high).
@@ -75,9 +78,10 @@ final class Q4Strips extends Strips {
     private final byte[] data;
     /** Q4_K, or Q4_0 whose A is d alone. */
     private final boolean k;
-    /**
-     * Where block blk starts: (blk &gt;&gt; superShift)·superShorts + lead + (blk &amp; blockMask)·blockShorts;
-     * its d (and dmin) at (blk &gt;&gt; superShift)·superShorts.
+    /*
+     * Where block blk starts: (blk >> superShift)·superShorts + lead + (blk & blockMask)·blockShorts; its d
+     * (and dmin) at (blk >> superShift)·superShorts. Q4_0: a "super-block" is one block (shift 0, mask 0),
+     * its d (4W shorts) the lead. Q4_K: 8 blocks after d and dmin (8W shorts).
      */
     private final int superShift;
     private final int superShorts;
@@ -117,8 +121,8 @@ final class Q4Strips extends Strips {
     }
 
     /**
-     * The packed copy of a Q4_0 or Q4_K matrix, or null when it is too large for one array (over 8·2^30
-     * values).
+     * The packed copy of a Q4_0 or Q4_K matrix, or null when it is too large for one byte array (over about
+     * 3.2·2^30 values of Q4_0, 3.4·2^30 of Q4_K).
      */
     static PackedMatrix of(Tensor w) {
         boolean k = w.type() == GgmlType.Q4_K;
@@ -127,7 +131,7 @@ final class Q4Strips extends Strips {
         }
         int rows = w.rows();
         int blocks = w.cols() / 32;
-        long size = (long) tall(rows) / HEIGHT * (k ? blocks / 8 * K_SUPER_SHORTS : (long) blocks * Q4_0_BLOCK_SHORTS);
+        long size = (long) tall(rows) / HEIGHT * (k ? (long) (blocks / 8) * K_SUPER_SHORTS : (long) blocks * Q4_0_BLOCK_SHORTS);
         if (size > Integer.MAX_VALUE / 2 - 64) {
             return null;
         }
@@ -391,22 +395,22 @@ final class Q4Strips extends Strips {
             ShortVector a20 = ShortVector.zero(S), a21 = ShortVector.zero(S), a22 = ShortVector.zero(S);
             ShortVector a30 = ShortVector.zero(S), a31 = ShortVector.zero(S), a32 = ShortVector.zero(S);
             int wb = b * 32 * stride;
-            for (int k = 0; k < 32; k++) {
-                ShortVector v0 = ShortVector.fromArray(S, w, wb + k * stride);
-                ShortVector v1 = ShortVector.fromArray(S, w, wb + k * stride + W);
-                ShortVector v2 = ShortVector.fromArray(S, w, wb + k * stride + 2 * W);
-                ShortVector v3 = ShortVector.fromArray(S, w, wb + k * stride + 3 * W);
-                ShortVector x = ShortVector.broadcast(S, q[x0 + k]);
+            for (int c = 0; c < 32; c++) {
+                ShortVector v0 = ShortVector.fromArray(S, w, wb + c * stride);
+                ShortVector v1 = ShortVector.fromArray(S, w, wb + c * stride + W);
+                ShortVector v2 = ShortVector.fromArray(S, w, wb + c * stride + 2 * W);
+                ShortVector v3 = ShortVector.fromArray(S, w, wb + c * stride + 3 * W);
+                ShortVector x = ShortVector.broadcast(S, q[x0 + c]);
                 a00 = a00.add(v0.mul(x));
                 a10 = a10.add(v1.mul(x));
                 a20 = a20.add(v2.mul(x));
                 a30 = a30.add(v3.mul(x));
-                x = ShortVector.broadcast(S, q[x1 + k]);
+                x = ShortVector.broadcast(S, q[x1 + c]);
                 a01 = a01.add(v0.mul(x));
                 a11 = a11.add(v1.mul(x));
                 a21 = a21.add(v2.mul(x));
                 a31 = a31.add(v3.mul(x));
-                x = ShortVector.broadcast(S, q[x2 + k]);
+                x = ShortVector.broadcast(S, q[x2 + c]);
                 a02 = a02.add(v0.mul(x));
                 a12 = a12.add(v1.mul(x));
                 a22 = a22.add(v2.mul(x));

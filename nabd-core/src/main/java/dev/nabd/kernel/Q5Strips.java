@@ -22,7 +22,7 @@ import java.nio.ByteOrder;
  *                             k+16 in the high byte, each in [−16, 15]
  * </pre>
  * A byte per 5-bit value (45% more than the file's 5.5 bits) turns the file's nibble and fifth-bit planes
- * into three shifts per pair, as in {@link Q6Strips}.
+ * into three shifts per pair.
  *
  * <p>Arithmetic, per row and block, as ggml's {@code vec_dot_q5_0_q8_0}: the integer
  * {@code Σ (q − 16)·x}, then {@code y = fma(sum, d_w·d_x, y)} block after block. The 16-bit lanes hold the

@@ -168,7 +168,7 @@ final class Q6Strips extends Strips {
             for (int g = 0; g < 16; g++) {
                 int col = base + g * SUB_SHORTS + W;
                 int c = x + 16 * g;
-                // The scales first: they lie before the quants, and reads that go back cost (see Q4Strips).
+                // The scales first: they lie before the quants, so the reads only go forward (see Q4Strips).
                 ByteVector scale = ShortVector.fromArray(S, data, base + g * SUB_SHORTS).reinterpretAsBytes();   // 2W bytes
                 ShortVector p0 = ShortVector.zero(S);   // columns 0-7 of the sub-block
                 ShortVector r0 = ShortVector.zero(S);
@@ -234,7 +234,7 @@ final class Q6Strips extends Strips {
      * scale in 32 bits: sc·(a + b) = sc·a + sc·b in exact integers, so the super-block sums are those of
      * {@link #one}, and so are the results. 6 short, 12 int and 4 scale vectors, 2 columns and a
      * broadcast: 25 of the 32 AVX-512 registers (C2 still spills a few int sums; measured 25-30
-     * Gweights/s at 16 tokens, on par with the float tile it replaced, against 38-50 for Q4 strips). The
+     * Gweights/s at 16 tokens with the layout before 543d3c9, whose unpacked values were the same). The
      * float results accumulate in y itself, once per super-block.
      */
     @Override

@@ -116,7 +116,7 @@ abstract class Strips implements PackedMatrix {
     }
 
     /**
-     * {@link #unpack} for strips of signed byte pairs ({@link Q5Strips}, {@link Q6Strips}): each short holds
+     * {@link #unpack} for strips of signed byte pairs ({@link Q5Strips}): each short holds
      * the values of columns c and c + span in its low and high bytes, a strip's cols/2 pairs in order, span
      * pairs covering 2·span columns at a time. Column c of strip first+i goes to w at (c·group + i)·W.
      */

@@ -225,20 +225,21 @@ class PackedMatrixTest {
     /**
      * Extremes: values −32 and +31 against activations of ±127 and the largest scales, where 16-bit sums
      * of sixteen columns would overflow and the sums of the unsigned low bytes (+31 is 63 there) wrap
-     * around 16 bits many times. Rows alternate in pairs between −32 and +31 so that both rows of every
-     * lane take both extremes; three tokens, so the batch tile runs as well as the decode kernel.
+     * around 16 bits many times. The two rows of a lane (l and W+l) always differ, and lanes hold both
+     * (−32, +31) and (+31, −32); three tokens (all −127; −127 then +127s; −127 and +127 alternating), so
+     * the batch tile runs as well as the decode kernel.
      */
     @Test
     void largestQ6_KSumsStayExact() {
         int cols = 256;
-        int h = stripRows(GgmlType.Q6_K);
         assumeTrue(stripRows() >= 16, "Q6_K strips need vectors of 16 shorts or more");
+        int h = stripRows(GgmlType.Q6_K);
         int rows = 2 * h;
         // ql and qh all zero: q = 0, value −32; all ones: q = 63, value +31. Scales 127 or −128; d = 0.5.
         byte[] bytes = new byte[(int) GgmlType.Q6_K.bytesFor((long) cols * rows)];
         MemorySegment data = MemorySegment.ofArray(bytes);
         for (int row = 0; row < rows; row++) {
-            if (row % 4 >= 2) {
+            if (row % 4 >= 2 ^ row % h >= h / 2) {   // +31; the lanes' second rows (h/2 .. h) the other way
                 java.util.Arrays.fill(bytes, 210 * row, 210 * row + 192, (byte) 0xFF);
             }
             for (int g = 0; g < 16; g++) {
@@ -247,14 +248,25 @@ class PackedMatrixTest {
             data.set(ValueLayout.JAVA_SHORT_UNALIGNED, 210L * row + 208, Float.floatToFloat16(0.5f));
         }
         Tensor m = new Tensor("extreme", GgmlType.Q6_K, new long[] {cols, rows}, data);
+        // Q8_K puts the sign of a super-block's first largest value into d, which makes that value −127:
+        // token 1 is −3 then +3s (−127 then +127s), token 2 alternates +3 and −3 (−127, +127, −127, ...).
         float[] x = new float[3 * cols];
         java.util.Arrays.fill(x, 0, cols, -3f);
         java.util.Arrays.fill(x, cols, 2 * cols, 3f);
-        java.util.Arrays.fill(x, 2 * cols, 3 * cols, -3f);
+        x[cols] = -3f;
+        for (int i = 0; i < cols; i++) {
+            x[2 * cols + i] = i % 2 == 0 ? 3f : -3f;
+        }
         for (int tokens = 1; tokens <= 3; tokens += 2) {
             Q8Activations q = new Q8Activations(FloatOpsProvider.get(), ActivationFormat.Q8_K);
             q.quantize(x, cols, cols, tokens);
             assertThat(q.quant(0, 0)).isEqualTo(-127);
+            if (tokens == 3) {
+                assertThat(q.quant(1, 0)).isEqualTo(-127);
+                assertThat(q.quant(1, 1)).isEqualTo(127);
+                assertThat(q.quant(2, 0)).isEqualTo(-127);
+                assertThat(q.quant(2, 1)).isEqualTo(127);
+            }
             float[] y = new float[tokens * rows];
             PackedMatrix.of(m).multiply(q, y, rows, 0, 2, new PackedMatrix.Workspace());
             float dx = q.scale(0, 0);
@@ -451,8 +463,8 @@ class PackedMatrixTest {
     }
 
     /**
-     * The machine's 16-bit lane count W: the rows of a Q5_0 strip (Q5_0, Q6_K and Q8_0 strips are W rows,
-     * Q4 strips 2W). The tests need the Vector API kernel.
+     * The machine's 16-bit lane count W: the rows of a Q5_0 strip (Q5_0 and Q8_0 strips are W rows, Q4 and
+     * Q6_K strips 2W). The tests need the Vector API kernel.
      */
     private static int stripRows() {
         PackedMatrix probe = PackedMatrix.of(quantized(GgmlType.Q5_0, 32, 64, new SplittableRandom(1)));

@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (prompt batch / token by token): llama Q8_0 35/35 and 50/51 rows exact, Q4_0 8/35 and 16/51 (its angles,
  * divided by rope_freqs factors, differ from ggml's in more last bits); qwen2 Q8_0 31/34 and 47/50 (the
  * first row flips), Q4_0 24/34 and 24/50; qwen3 32-50 of 34-50. The first row (position 0: no rotation,
- * no attention mixing) is exact but for that Q8_0 case and qwen3's Q4_K_M, and is asserted so for the other weight types. The exact-math path
+ * no attention mixing) is exact but for that Q8_0 case and qwen3's Q4_K_M, and is asserted so for the others. The exact-math path
  * ({@link GoldenLogitsTest}) is 2-5% away from these files on every row, as the golden README measures.
  */
 class GoldenQuantizedActivationsTest {
@@ -114,10 +114,12 @@ class GoldenQuantizedActivationsTest {
 
         void assertMostlyExact() {
             // Where our float steps after the integer sums differ from ggml's, even the first row can flip:
-            // Q8_0 (ggml scales its sums lane by lane) and Q4_K_M (ggml scales each super-block's integer
-            // sum once, we each block's; qwen3's first row flips with the minimums' part summed apart, as
-            // ggml sums it, 0.023 of a largest logit of 6.7, its other rows within 1e-6).
-            if (!g.quant().equals("Q8_0") && !g.quant().equals("Q4_K_M")) {
+            // Q8_0 (ggml scales its sums lane by lane), and qwen3's Q4_K_M (ggml scales each super-block's
+            // integer sum once, we each block's: since the minimums' part is summed apart, as ggml sums it,
+            // one activation of its first row rounds to the other 8-bit step and moves that row's logits by
+            // up to 0.023, against a largest logit of 6.7 and a flip bound of 0.17; its other rows stay
+            // within 1e-6). Every other case keeps an exact first row.
+            if (!g.quant().equals("Q8_0") && !g.toString().equals("qwen3-Q4_K_M-A")) {
                 assertThat(firstRowExact).as("%s: the first row within %s of llama.cpp's", g, EXACT).isTrue();
             }
             assertThat(exact).as("%s: rows within %s of llama.cpp's (of %d)", g, EXACT, total).isGreaterThanOrEqualTo(total / 5);
