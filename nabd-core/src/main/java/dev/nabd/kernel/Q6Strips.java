@@ -7,6 +7,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -61,6 +62,8 @@ final class Q6Strips extends Strips {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
     private static final int SUPER = 256;
+    /** HALF bytes as shorts: a run of HALF rows' scales. */
+    private static final VectorSpecies<Short> HALF_SHORTS = VectorSpecies.of(short.class, VectorShape.forBitSize(8 * HALF));
     /** Rows per strip: two in each 16-bit lane. */
     private static final int HEIGHT = 2 * W;
 
@@ -220,10 +223,14 @@ final class Q6Strips extends Strips {
         ShortVector by8 = ShortVector.broadcast(S, (short) 8);
         ShortVector lowByte = ShortVector.broadcast(S, (short) 0xFF);
         ShortVector thirtyTwo = ShortVector.broadcast(S, (short) 32);
-        for (int c = 0; c < cols; c++) {
-            ShortVector v = ShortVector.fromArray(S, data, (first * supers + c / SUPER) * BLOCK_SHORTS + c % SUPER / 16 * SUB_SHORTS + W + c % 16 * W);
-            v.and(lowByte).sub(thirtyTwo).intoArray(w, c * HEIGHT);
-            v.lanewise(VectorOperators.ASHR, by8).intoArray(w, c * HEIGHT + W);
+        for (int g = 0; g < cols / 16; g++) {   // sub-blocks of 16 columns, their quants after 2W bytes of scales
+            int at = first * supers * BLOCK_SHORTS + (g / 16) * BLOCK_SHORTS + (g % 16) * SUB_SHORTS + W;
+            for (int k = 0; k < 16; k++) {
+                int c = 16 * g + k;
+                ShortVector v = ShortVector.fromArray(S, data, at + k * W);
+                v.and(lowByte).sub(thirtyTwo).intoArray(w, c * HEIGHT);
+                v.lanewise(VectorOperators.ASHR, by8).intoArray(w, c * HEIGHT + W);
+            }
         }
     }
 
@@ -254,11 +261,11 @@ final class Q6Strips extends Strips {
             IntVector s1t0L = IntVector.zero(I), s1t0H = IntVector.zero(I), s1t1L = IntVector.zero(I);
             IntVector s1t1H = IntVector.zero(I), s1t2L = IntVector.zero(I), s1t2H = IntVector.zero(I);
             for (int g = 0; g < 16; g++) {
-                ByteVector scale = ShortVector.fromArray(S, data, base + g * SUB_SHORTS).reinterpretAsBytes();
-                IntVector sc0L = (IntVector) scale.convertShape(VectorOperators.B2I, I, 0);
-                IntVector sc0H = (IntVector) scale.convertShape(VectorOperators.B2I, I, 1);
-                IntVector sc1L = (IntVector) scale.convertShape(VectorOperators.B2I, I, 2);
-                IntVector sc1H = (IntVector) scale.convertShape(VectorOperators.B2I, I, 3);
+                int sc = base + g * SUB_SHORTS;   // HALF bytes = HALF/2 shorts per run of rows
+                IntVector sc0L = (IntVector) ShortVector.fromArray(HALF_SHORTS, data, sc).reinterpretAsBytes().convertShape(VectorOperators.B2I, I, 0);
+                IntVector sc0H = (IntVector) ShortVector.fromArray(HALF_SHORTS, data, sc + HALF / 2).reinterpretAsBytes().convertShape(VectorOperators.B2I, I, 0);
+                IntVector sc1L = (IntVector) ShortVector.fromArray(HALF_SHORTS, data, sc + HALF).reinterpretAsBytes().convertShape(VectorOperators.B2I, I, 0);
+                IntVector sc1H = (IntVector) ShortVector.fromArray(HALF_SHORTS, data, sc + HALF + HALF / 2).reinterpretAsBytes().convertShape(VectorOperators.B2I, I, 0);
                 for (int h = 0; h < 16; h += 8) {
                     ShortVector a00 = ShortVector.zero(S), a01 = ShortVector.zero(S), a02 = ShortVector.zero(S);
                     ShortVector a10 = ShortVector.zero(S), a11 = ShortVector.zero(S), a12 = ShortVector.zero(S);
