@@ -21,7 +21,7 @@ import java.nio.ByteOrder;
  * a memory segment keep in the loop), strip after strip, in the order the decode kernel reads it:
  * <pre>
  *   Q4_0, per block of 32 columns:
- *     d:      2W floats      d of each row's block (little-endian, two shorts each)
+ *     d:      2W floats      d of each row's block (little-endian)
  *     quants: 16 × W shorts  pair j: lane l = the nibbles of rows l and W+l in columns j and j+16
  *   Q4_K, per super-block of 256 columns:
  *     d, dmin: 2W floats each
