@@ -6,7 +6,6 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -159,8 +158,8 @@ final class Q4Strips extends Strips {
                     data[2 * (at + QUANT_SHORTS) + inStrip] = (byte) PanamaRows.Q4_K.scale(w0, w2, j);
                     data[2 * (at + QUANT_SHORTS) + HEIGHT + inStrip] = (byte) PanamaRows.Q4_K.min(w1, w2, j);
                     if (j == 0) {
-                        putFloat(data, d, inStrip, Float.float16ToFloat(w.data().get(U16, sb)));
-                        putFloat(data, d + 4 * W, inStrip, Float.float16ToFloat(w.data().get(U16, sb + 2)));
+                        putFloat(data, 2 * d + 4 * inStrip, Float.float16ToFloat(w.data().get(U16, sb)));
+                        putFloat(data, 2 * (d + 4 * W) + 4 * inStrip, Float.float16ToFloat(w.data().get(U16, sb + 2)));
                     }
                     long q = sb + 16 + 32L * (j / 2);
                     int half = 4 * (j % 2);
@@ -171,7 +170,7 @@ final class Q4Strips extends Strips {
                     }
                 } else {
                     long src = row + 18L * b;
-                    putFloat(data, d, inStrip, Float.float16ToFloat(w.data().get(U16, src)));
+                    putFloat(data, 2 * d + 4 * inStrip, Float.float16ToFloat(w.data().get(U16, src)));
                     MemorySegment.copy(w.data(), ValueLayout.JAVA_BYTE, src + 2, quants, 0, 16);
                 }
                 for (int j = 0; j < 16; j++) {
@@ -186,21 +185,11 @@ final class Q4Strips extends Strips {
         return packed;
     }
 
-    /** Float i of the run of floats at bytes[2·at ..], as a vector load reads it (little-endian). */
-    private static void putFloat(byte[] bytes, int at, int i, float value) {
-        int bits = Float.floatToRawIntBits(value);
-        for (int k = 0; k < 4; k++) {
-            bytes[2 * at + 4 * i + k] = (byte) (bits >>> 8 * k);
-        }
-    }
-
     /** Rows per strip: two in each 16-bit lane. */
     private static final int HEIGHT = 2 * W;
 
     /** Bytes a HALF_BYTES load reads past its HALF rows where HALF &lt; 8 (128-bit vectors): the byte arrays end with as many spare. */
     private static final int BYTES_PAST = HALF_BYTES.length() - HALF;
-    /** Bytes of a whole vector, to load shorts and floats from {@link #data}. */
-    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, F.vectorShape());
 
     /** Q4_0's stand-in for dmin. */
     private static final byte[] ZEROS = new byte[8 * W];

@@ -5,7 +5,6 @@ import dev.nabd.tensor.Tensor;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -54,8 +53,6 @@ final class Q8Strips extends Strips {
 
     /** Bytes per block of a strip: W floats of d, then 32 × W quants. */
     private static final int BLOCK_BYTES = 4 * W + 32 * W;
-    /** Bytes of a whole vector, to load d's floats. */
-    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, F.vectorShape());
 
     /** The packed copy of a Q8_0 matrix, or null when it outgrows an array. */
     static PackedMatrix of(Tensor w) {
@@ -72,10 +69,7 @@ final class Q8Strips extends Strips {
                 // The file's block: fp16 d, then 32 signed bytes.
                 long src = r * w.rowBytes() + 34L * b;
                 int at = ((r / W) * blocks + b) * BLOCK_BYTES;
-                int bits = Float.floatToRawIntBits(Float.float16ToFloat(in.get(U16, src)));
-                for (int k = 0; k < 4; k++) {
-                    data[at + 4 * lane + k] = (byte) (bits >>> 8 * k);
-                }
+                putFloat(data, at + 4 * lane, Float.float16ToFloat(in.get(U16, src)));
                 for (int c = 0; c < 32; c++) {
                     data[at + 4 * W + c * W + lane] = in.get(ValueLayout.JAVA_BYTE, src + 2 + c);
                 }

@@ -34,6 +34,8 @@ abstract class Strips implements PackedMatrix {
      * the HALF it uses.
      */
     static final VectorSpecies<Byte> HALF_BYTES = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, 8 * HALF)));
+    /** Bytes of a whole vector: the packed byte arrays are read as shorts and floats through it. */
+    static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, F.vectorShape());
     /** Tokens per pass of the batch kernels. */
     static final int TOKENS = 3;
 
@@ -130,6 +132,14 @@ abstract class Strips implements PackedMatrix {
                 v.lanewise(VectorOperators.LSHL, by8).lanewise(VectorOperators.ASHR, by8).intoArray(w, (c * group + i) * W);
                 v.lanewise(VectorOperators.ASHR, by8).intoArray(w, ((c + span) * group + i) * W);
             }
+        }
+    }
+
+    /** Writes {@code value} to bytes[at .. at+4), little-endian: as a float vector reinterpreted from {@link #B} reads it. */
+    static void putFloat(byte[] bytes, int at, float value) {
+        int bits = Float.floatToRawIntBits(value);
+        for (int k = 0; k < 4; k++) {
+            bytes[at + k] = (byte) (bits >>> 8 * k);
         }
     }
 
