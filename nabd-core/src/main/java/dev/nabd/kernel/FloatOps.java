@@ -38,12 +38,6 @@ public interface FloatOps {
     /** max |x[off+i]| for i &lt; n (0 for n = 0); a maximum has no rounding, so no order to fix. */
     float maxAbs(float[] x, int off, int n);
 
-    /**
-     * q[qOff+i] = x[xOff+i]·scale rounded to the nearest integer, ties to even (as {@link Math#rint}), for
-     * products of magnitude at most 127; NaN gives 0. The 8-bit activations of {@link Q8Activations}.
-     */
-    void roundToBytes(float[] x, int xOff, float scale, byte[] q, int qOff, int n);
-
     /** y[yOff+i] += alpha·x[xOff+i], one rounding (a fused multiply-add) per element. */
     void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
 

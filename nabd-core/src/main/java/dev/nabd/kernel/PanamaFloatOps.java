@@ -103,23 +103,6 @@ final class PanamaFloatOps implements FloatOps {
         return r;
     }
 
-    /** Adding then subtracting 1.5·2^23 rounds a float of magnitude below 2^22 to an integer, ties to even. */
-    private static final float ROUNDER = 0x1.8p23f;
-    /** Bytes in the lanes of a float vector: the narrowing target of {@link #roundToBytes}. */
-    private static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(S.vectorBitSize() / 4));
-
-    @Override
-    public void roundToBytes(float[] x, int xOff, float scale, byte[] q, int qOff, int n) {
-        int i = 0;
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector r = FloatVector.fromArray(S, x, xOff + i).mul(scale).add(ROUNDER).sub(ROUNDER);
-            r.convertShape(VectorOperators.F2B, B, 0).reinterpretAsBytes().intoArray(q, qOff + i);
-        }
-        for (; i < n; i++) {
-            q[qOff + i] = (byte) Math.rint(x[xOff + i] * scale);
-        }
-    }
-
     @Override
     public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
         FloatVector a = FloatVector.broadcast(S, alpha);

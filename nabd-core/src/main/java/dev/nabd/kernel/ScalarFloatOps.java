@@ -40,13 +40,6 @@ final class ScalarFloatOps implements FloatOps {
     }
 
     @Override
-    public void roundToBytes(float[] x, int xOff, float scale, byte[] q, int qOff, int n) {
-        for (int i = 0; i < n; i++) {
-            q[qOff + i] = (byte) Math.rint(x[xOff + i] * scale);
-        }
-    }
-
-    @Override
     public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
         for (int i = 0; i < n; i++) {
             y[yOff + i] = Math.fma(x[xOff + i], alpha, y[yOff + i]);
