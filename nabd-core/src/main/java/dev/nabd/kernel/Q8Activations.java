@@ -2,6 +2,8 @@ package dev.nabd.kernel;
 
 import dev.nabd.tensor.QuantMath;
 
+import java.util.Arrays;
+
 /**
  * Activation rows quantised to 8 bits as ggml does before an integer product ({@code vec_dot_type}):
  * integers q in [−127, 127] with value ≈ d·q, d shared by a block. Integer weights times these integers
@@ -95,11 +97,18 @@ public final class Q8Activations {
         int blocks = cols / BLOCK;
         for (int r = from; r < to; r++) {
             quantizeRow(x, stride, r, blocks);
+            // One pass over each block's integers gives every sum the kernels take: per 8 (Q6_K), per 32
+            // (Q4/Q5 offsets, K-quant minimums), and the 16-bit copy.
             for (int b = r * blocks; b < (r + 1) * blocks; b++) {
                 int sum = 0;
-                for (int i = b * BLOCK; i < (b + 1) * BLOCK; i++) {
-                    wide[i] = q[i];
-                    sum += q[i];
+                for (int o = b * BLOCK / 8; o < (b + 1) * BLOCK / 8; o++) {
+                    int eight = 0;
+                    for (int i = 8 * o; i < 8 * o + 8; i++) {
+                        wide[i] = q[i];
+                        eight += q[i];
+                    }
+                    octets[o] = (short) (32 * eight);   // |32·8·127| = 32512: exact
+                    sum += eight;
                 }
                 if (format == ActivationFormat.Q8_0) {   // only Q8_0 weights read them (Q8Strips)
                     for (int i = b * BLOCK; i < (b + 1) * BLOCK; i++) {
@@ -107,15 +116,7 @@ public final class Q8Activations {
                     }
                 }
                 eights[b] = (short) (8 * sum);   // |8·32·127| = 32512: exact
-                if (format == ActivationFormat.Q8_K) {   // only Q6_K weights read them (Q6Strips)
-                    for (int o = b * BLOCK / 8; o < (b + 1) * BLOCK / 8; o++) {
-                        int eight = 0;
-                        for (int i = 8 * o; i < 8 * o + 8; i++) {
-                            eight += q[i];
-                        }
-                        octets[o] = (short) (32 * eight);   // |32·8·127| = 32512: exact
-                    }
-                }
+                sums[b] = d[b] * sum;
             }
         }
     }
@@ -145,15 +146,7 @@ public final class Q8Activations {
         // |iscale·x| ≤ 127 up to a rounding of the product, which cannot reach 127.5: ggml's min(127, ·)
         // never bites, so the plain rounding gives its integers.
         roundToBytes(x, from, iscale, q, to, SUPER);
-        float dk = amax == 0 ? 0 : 1 / iscale;
-        for (int b = 0; b < SUPER / BLOCK; b++) {
-            int sum = 0;
-            for (int i = 0; i < BLOCK; i++) {
-                sum += q[to + b * BLOCK + i];
-            }
-            d[scale + b] = dk;
-            sums[scale + b] = dk * sum;
-        }
+        Arrays.fill(d, scale, scale + SUPER / BLOCK, amax == 0 ? 0 : 1 / iscale);
     }
 
     /** Adding then subtracting 1.5·2^23 rounds a float of magnitude below 2^22 to an integer, ties to even. */
@@ -211,8 +204,8 @@ public final class Q8Activations {
     }
 
     /**
-     * Q8_K: 32·Σq of each run of 8 values, row after row: what {@link Q6Strips} takes off its sums of
-     * unsigned values; not filled for Q8_0.
+     * 32·Σq of each run of 8 values, row after row: what {@link Q6Strips} takes off its sums of
+     * unsigned values.
      */
     short[] octetSums() {
         return octets;
@@ -233,7 +226,7 @@ public final class Q8Activations {
         return d;
     }
 
-    /** Q8_K: d·Σq of each block of 32, row after row; not filled for Q8_0. */
+    /** d·Σq of each block of 32, row after row (the K-quants take their minimums off with it). */
     float[] blockSums() {
         return sums;
     }
@@ -248,7 +241,7 @@ public final class Q8Activations {
         return d[row * (cols / BLOCK) + block];
     }
 
-    /** Q8_K: d·Σq of block {@code block} (of 32 values) of row {@code row}. */
+    /** d·Σq of block {@code block} (of 32 values) of row {@code row}. */
     public float blockSum(int row, int block) {
         return sums[row * (cols / BLOCK) + block];
     }
