@@ -130,7 +130,7 @@ final class Q4Strips extends Strips {
         }
         int rows = w.rows();
         int blocks = w.cols() / 32;
-        long size = (long) tall(rows) / HEIGHT * (k ? (long) (blocks / 8) * K_SUPER_SHORTS : (long) blocks * Q4_0_BLOCK_SHORTS);
+        long size = (long) padded(rows, HEIGHT) / HEIGHT * (k ? (long) (blocks / 8) * K_SUPER_SHORTS : (long) blocks * Q4_0_BLOCK_SHORTS);
         if (size > Integer.MAX_VALUE / 2 - 64) {
             return null;
         }
@@ -203,10 +203,6 @@ final class Q4Strips extends Strips {
         return ones;
     }
 
-    /** Rows rounded up to whole strips: the last strip is padded with zero rows. */
-    private static int tall(int rows) {
-        return (rows + HEIGHT - 1) / HEIGHT * HEIGHT;
-    }
 
     /*
      * The kernels below compute the same per token: for each block an exact 16-bit integer sum, then
@@ -308,7 +304,7 @@ final class Q4Strips extends Strips {
 
     /**
      * Strips first and first+1 as signed 16-bit values q − 8 in {@link #unpacked}(ws), one row per lane:
-     * per block, per column k, the four runs of W rows side by side (rows 0 .. W and W .. 2W of strip
+     * per block, per column, the four runs of W rows side by side (rows 0 .. W and W .. 2W of strip
      * first, then of first+1), so the tile loads its weights in order. Their scales A and (Q4_K) offsets C,
      * computed as one() computes them, go to {@link #factors}(ws) in the same order.
      */

@@ -52,13 +52,13 @@ final class Q5Strips extends Strips {
 
     /** The packed copy of a Q5_0 matrix, or null when it outgrows an array. */
     static PackedMatrix of(Tensor w) {
-        if (w.type() != GgmlType.Q5_0 || W < 8 || (long) padded(w.rows()) * w.cols() / 2 > Integer.MAX_VALUE - 64) {
+        if (w.type() != GgmlType.Q5_0 || W < 8 || (long) padded(w.rows(), W) * w.cols() / 2 > Integer.MAX_VALUE - 64) {
             return null;
         }
         int rows = w.rows();
         int blocks = w.cols() / 32;
-        float[] scales = new float[padded(rows) * blocks];
-        short[] pairs = new short[padded(rows) * blocks * 16];
+        float[] scales = new float[padded(rows, W) * blocks];
+        short[] pairs = new short[padded(rows, W) * blocks * 16];
         MemorySegment in = w.data();
         for (int r = 0; r < rows; r++) {
             int lane = r % W;

@@ -84,14 +84,10 @@ final class Q6Strips extends Strips {
     /** Shorts per super-block of a strip. */
     private static final int BLOCK_SHORTS = DS + 4 * W;
 
-    /** Rows rounded up to whole strips: the last strip is padded with zero rows. */
-    private static int tall(int rows) {
-        return (rows + HEIGHT - 1) / HEIGHT * HEIGHT;
-    }
 
     /** The packed copy of a Q6_K matrix, or null when it outgrows an array. */
     static PackedMatrix of(Tensor w) {
-        long size = (long) tall(w.rows()) / HEIGHT * (w.cols() / SUPER) * BLOCK_SHORTS;
+        long size = (long) padded(w.rows(), HEIGHT) / HEIGHT * (w.cols() / SUPER) * BLOCK_SHORTS;
         if (w.type() != GgmlType.Q6_K || W < 16 || size > Integer.MAX_VALUE - 64) {
             return null;
         }

@@ -20,8 +20,8 @@ import java.util.Arrays;
  *   {@code max} the value of largest magnitude (the first, on a tie), iscale = −127/max, q = nearest(iscale·x)
  *   (ties to even) and d = 1/iscale in float.</li>
  * </ul>
- * Either way {@link #scale} gives d per block of 32 values (a Q8_K d repeated over its eight), and for Q8_K
- * {@link #blockSum} gives d·Σq per 32 values, which K-quant products need for their minimums.
+ * Either way {@link #scale} gives d per block of 32 values (a Q8_K d repeated over its eight), and
+ * {@link #blockSum} d·Σq per 32 values, which K-quant products need for their minimums.
  *
  * <p>Buffers grow to the largest batch seen and are then reused: quantising does not allocate once a
  * batch of that size has been seen.
@@ -98,7 +98,7 @@ public final class Q8Activations {
         for (int r = from; r < to; r++) {
             quantizeRow(x, stride, r, blocks);
             // One pass over each block's integers gives every sum the kernels take: per 8 (Q6_K), per 32
-            // (Q4/Q5 offsets, K-quant minimums), and the 16-bit copy.
+            // (Q4 offsets, K-quant minimums), and the 16-bit copy.
             for (int b = r * blocks; b < (r + 1) * blocks; b++) {
                 int sum = 0;
                 for (int o = b * BLOCK / 8; o < (b + 1) * BLOCK / 8; o++) {

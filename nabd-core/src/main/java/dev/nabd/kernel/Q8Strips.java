@@ -56,12 +56,12 @@ final class Q8Strips extends Strips {
 
     /** The packed copy of a Q8_0 matrix, or null when it outgrows an array. */
     static PackedMatrix of(Tensor w) {
-        if (w.type() != GgmlType.Q8_0 || W < 16 || (long) padded(w.rows()) / W * (w.cols() / 32) * BLOCK_BYTES > Integer.MAX_VALUE - 64) {
+        if (w.type() != GgmlType.Q8_0 || W < 16 || (long) padded(w.rows(), W) / W * (w.cols() / 32) * BLOCK_BYTES > Integer.MAX_VALUE - 64) {
             return null;
         }
         int rows = w.rows();
         int blocks = w.cols() / 32;
-        byte[] data = new byte[padded(rows) / W * blocks * BLOCK_BYTES];
+        byte[] data = new byte[padded(rows, W) / W * blocks * BLOCK_BYTES];
         MemorySegment in = w.data();
         for (int r = 0; r < rows; r++) {
             int lane = r % W;

@@ -143,9 +143,9 @@ abstract class Strips implements PackedMatrix {
         }
     }
 
-    /** Rows rounded up to whole strips of W: the packed copies pad the last strip with zero rows. */
-    static int padded(int rows) {
-        return (rows + W - 1) / W * W;
+    /** Rows rounded up to whole strips of {@code height} rows: the packed copies pad the last strip with zero rows. */
+    static int padded(int rows, int height) {
+        return (rows + height - 1) / height * height;
     }
 
     /** The 16-bit values of a group of strips, as {@link #unpack} writes them and {@link #tile} reads them. */
