@@ -67,10 +67,11 @@ final class Q6Strips extends Strips {
     /** Rows per strip: two in each 16-bit lane. */
     private static final int HEIGHT = 2 * W;
     /**
-     * Moves a 16-bit vector's upper half (lanes HALF .. W) to its lower half: {@code
+     * Swaps a 16-bit vector's halves, so that its upper half (lanes HALF .. W) is widened as part 0: {@code
      * v.rearrange(UPPER).convertShape(S2I, I, 0)} has the lanes and bits of {@code v.convertShape(S2I, I, 1)},
-     * which the Vector API makes from a slice (a shuffle built at run time, a permute and a blend); this is
-     * one permute by a constant.
+     * which the Vector API makes from a slice (a shuffle computed at run time, a compare, a permute and a
+     * blend); this is one permute by a constant shuffle (one vpermw with AVX-512; AVX2 has no 16-bit
+     * permute across its 128-bit halves, so there C2 needs several instructions: not measured).
      */
     private static final VectorShuffle<Short> UPPER = VectorShuffle.fromOp(S, i -> (i + HALF) % W);
 
@@ -176,9 +177,11 @@ final class Q6Strips extends Strips {
                 int c = x + 16 * g;
                 // The scales first: they lie before the quants, so the reads only go forward (see Q4Strips).
                 // Each run of HALF rows' scales is loaded on its own, as tile() loads them, rather than all
-                // 2W at once and widened by parts 1-3 (slices, as UPPER says): from memory, one thread, a
-                // 4096 × 16384 matrix, this and UPPER ran faster in 29 of 36 alternating rounds (medians
-                // +3 to +14%); in the cache, a 1024 × 1024 one, slower in 9 of 12 (median −4%).
+                // 2W at once and widened by parts 1-3 (slices, as UPPER says). Measured together with UPPER,
+                // at 512 bits (one thread, alternating with the kernel before in one process): from memory,
+                // a 4096 × 16384 matrix, faster in 29 of 36 rounds (the three runs' medians +11%, +14%, +3%);
+                // in the cache, a 1024 × 1024 one, slower in 9 of 12 (median −4%). Alone, the small loads
+                // had measured slower from memory (ea31b77): the gain may be UPPER's.
                 int scales = base + g * SUB_SHORTS;
                 IntVector sc0 = (IntVector) ShortVector.fromArray(HALF_SHORTS, data, scales).reinterpretAsBytes().convertShape(VectorOperators.B2I, I, 0);
                 IntVector sc1 = (IntVector) ShortVector.fromArray(HALF_SHORTS, data, scales + HALF / 2).reinterpretAsBytes().convertShape(VectorOperators.B2I, I, 0);
