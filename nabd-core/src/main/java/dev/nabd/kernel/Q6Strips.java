@@ -150,9 +150,9 @@ final class Q6Strips extends Strips {
     /**
      * One token through strip {@code s}: y[yOff .. yOff+2W). Per half sub-block of eight columns, P and Q
      * of the class comment in two 16-bit accumulators; rows A and B come apart, and the two halves meet in
-     * 32 bits with the scale (lanes 0 .. HALF in {@code lo} vectors, HALF .. W in {@code hi} ones).
-     * Vectors stay in local variables of this one method: passed to a helper C2 does not inline, they
-     * would be boxed on the heap.
+     * 32 bits with the scale (lanes 0 .. HALF in {@code Lo} sums, HALF .. W in {@code Hi} ones), and each
+     * super-block's total meets d in float, added to y. Vectors stay in local variables of this one
+     * method: passed to a helper C2 does not inline, they would be boxed on the heap.
      */
     @Override
     void one(int s, Q8Activations quantized, int t, float[] y, int yOff) {
@@ -160,11 +160,15 @@ final class Q6Strips extends Strips {
         short[] octets = quantized.octetSums();
         float[] d = quantized.scales();
         ShortVector by8 = ShortVector.broadcast(S, (short) 8);   // a vector shift count: see Q4Strips.one
-        // Rows 0 .. HALF, HALF .. W (the lanes' row A), W .. W+HALF, W+HALF .. 2W (their row B).
-        FloatVector lo0 = FloatVector.zero(F);
-        FloatVector hi0 = FloatVector.zero(F);
-        FloatVector lo1 = FloatVector.zero(F);
-        FloatVector hi1 = FloatVector.zero(F);
+        // The rows' float sums (y[yOff ..] rows 0 .. HALF, HALF .. W: the lanes' row A; W .. W+HALF,
+        // W+HALF .. 2W: their row B) live in y itself, one load, fma and store per super-block. Kept in
+        // vectors across this loop nest, C2 at times boxed them for good, after some JIT histories: 4-400 KB
+        // a token at 256 bits in 1 of 4-10 runs of BatchInvarianceTest, PackedMatrixTest, NoAllocationTest;
+        // 0 of 20 since.
+        FloatVector.zero(F).intoArray(y, yOff);
+        FloatVector.zero(F).intoArray(y, yOff + HALF);
+        FloatVector.zero(F).intoArray(y, yOff + W);
+        FloatVector.zero(F).intoArray(y, yOff + W + HALF);
         for (int b = 0; b < supers; b++) {
             int base = (s * supers + b) * BLOCK_SHORTS;
             int x = t * cols + SUPER * b;
@@ -212,15 +216,15 @@ final class Q6Strips extends Strips {
                 sumHi1 = ((IntVector) r0.rearrange(UPPER).convertShape(VectorOperators.S2I, I, 0)).add((IntVector) r1.rearrange(UPPER).convertShape(VectorOperators.S2I, I, 0)).mul(sc3).add(sumHi1);
             }
             float dx = d[t * (cols / Q8Activations.BLOCK) + 8 * b];
-            lo0 = ((FloatVector) sumLo0.convertShape(VectorOperators.I2F, F, 0)).fma(ShortVector.fromArray(S, data, base + DS).reinterpretAsFloats().mul(dx), lo0);
-            hi0 = ((FloatVector) sumHi0.convertShape(VectorOperators.I2F, F, 0)).fma(ShortVector.fromArray(S, data, base + DS + W).reinterpretAsFloats().mul(dx), hi0);
-            lo1 = ((FloatVector) sumLo1.convertShape(VectorOperators.I2F, F, 0)).fma(ShortVector.fromArray(S, data, base + DS + 2 * W).reinterpretAsFloats().mul(dx), lo1);
-            hi1 = ((FloatVector) sumHi1.convertShape(VectorOperators.I2F, F, 0)).fma(ShortVector.fromArray(S, data, base + DS + 3 * W).reinterpretAsFloats().mul(dx), hi1);
+            ((FloatVector) sumLo0.convertShape(VectorOperators.I2F, F, 0)).fma(ShortVector.fromArray(S, data, base + DS).reinterpretAsFloats().mul(dx),
+                    FloatVector.fromArray(F, y, yOff)).intoArray(y, yOff);
+            ((FloatVector) sumHi0.convertShape(VectorOperators.I2F, F, 0)).fma(ShortVector.fromArray(S, data, base + DS + W).reinterpretAsFloats().mul(dx),
+                    FloatVector.fromArray(F, y, yOff + HALF)).intoArray(y, yOff + HALF);
+            ((FloatVector) sumLo1.convertShape(VectorOperators.I2F, F, 0)).fma(ShortVector.fromArray(S, data, base + DS + 2 * W).reinterpretAsFloats().mul(dx),
+                    FloatVector.fromArray(F, y, yOff + W)).intoArray(y, yOff + W);
+            ((FloatVector) sumHi1.convertShape(VectorOperators.I2F, F, 0)).fma(ShortVector.fromArray(S, data, base + DS + 3 * W).reinterpretAsFloats().mul(dx),
+                    FloatVector.fromArray(F, y, yOff + W + HALF)).intoArray(y, yOff + W + HALF);
         }
-        lo0.intoArray(y, yOff);
-        hi0.intoArray(y, yOff + HALF);
-        lo1.intoArray(y, yOff + W);
-        hi1.intoArray(y, yOff + W + HALF);
     }
 
     /**
