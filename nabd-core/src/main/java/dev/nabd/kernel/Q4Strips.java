@@ -203,7 +203,6 @@ final class Q4Strips extends Strips {
         return ones;
     }
 
-
     /*
      * The kernels below compute the same per token: for each block an exact 16-bit integer sum, then
      * y = fma(sum, d_w·d_x, y). one() reads the packed nibbles (decode: each weight byte is used once);

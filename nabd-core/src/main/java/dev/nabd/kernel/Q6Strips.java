@@ -92,7 +92,6 @@ final class Q6Strips extends Strips {
     /** Shorts per super-block of a strip. */
     private static final int BLOCK_SHORTS = DS + 4 * W;
 
-
     /** The packed copy of a Q6_K matrix, or null when it outgrows an array. */
     static PackedMatrix of(Tensor w) {
         long size = (long) padded(w.rows(), HEIGHT) / HEIGHT * (w.cols() / SUPER) * BLOCK_SHORTS;
