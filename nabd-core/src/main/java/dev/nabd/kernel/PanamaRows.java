@@ -78,11 +78,6 @@ final class PanamaRows {
         return ByteVector.fromMemorySegment(B, w, off, LE);
     }
 
-    /** Signed bytes to floats. */
-    static FloatVector toFloat(ByteVector v) {
-        return (FloatVector) v.convertShape(VectorOperators.B2F, F, 0);
-    }
-
     /**
      * L bytes at {@code off} widened to 32-bit lanes (sign-extended). Bit fields are unpacked on these
      * lanes: x86 has no byte shifts, and staying in one int species keeps C2's type profiles of the
@@ -113,15 +108,6 @@ final class PanamaRows {
             this.brain = brain;
         }
 
-        /** L half-precision values at {@code off} as floats. */
-        private FloatVector load(MemorySegment w, long off) {
-            IntVector h = (IntVector) ShortVector.fromMemorySegment(S, w, off, LE).convertShape(VectorOperators.S2I, I, 0);
-            if (brain) {
-                return h.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-            }
-            return h.lanewise(VectorOperators.LSHL, 13).and(HALF_TO_FLOAT).reinterpretAsFloats().mul(0x1p112f);
-        }
-
         /** One value, for the tail of a row shorter than a whole number of vectors. */
         private float scalar(MemorySegment w, long off) {
             short bits = w.get(F16, off);
@@ -130,10 +116,21 @@ final class PanamaRows {
 
         @Override
         public float dot(MemorySegment w, long off, float[] x, int xOff, int n) {
+            // The conversions are written out in the loops, not taken from a helper returning a vector:
+            // a vector returned from a call C2 does not inline is boxed on the heap (see dot4).
             FloatVector acc = FloatVector.zero(F);
             int i = 0;
-            for (int bound = F.loopBound(n); i < bound; i += L) {
-                acc = load(w, off + 2L * i).fma(FloatVector.fromArray(F, x, xOff + i), acc);
+            if (brain) {
+                for (int bound = F.loopBound(n); i < bound; i += L) {
+                    IntVector h = (IntVector) ShortVector.fromMemorySegment(S, w, off + 2L * i, LE).convertShape(VectorOperators.S2I, I, 0);
+                    acc = h.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(FloatVector.fromArray(F, x, xOff + i), acc);
+                }
+            } else {
+                for (int bound = F.loopBound(n); i < bound; i += L) {
+                    IntVector h = (IntVector) ShortVector.fromMemorySegment(S, w, off + 2L * i, LE).convertShape(VectorOperators.S2I, I, 0);
+                    acc = h.lanewise(VectorOperators.LSHL, 13).and(HALF_TO_FLOAT).reinterpretAsFloats().mul(0x1p112f)
+                            .fma(FloatVector.fromArray(F, x, xOff + i), acc);
+                }
             }
             for (VectorShuffle<Float> h : PanamaFloatOps.HALVES) {
                 acc = acc.add(acc.rearrange(h));
@@ -149,9 +146,10 @@ final class PanamaRows {
         // dot(), so the same bits. For F16 the product with 2^112 moves from every weight onto x (see
         // dot4Scale): w·2^-112 times x·2^112 is the same real number as w times x, so each fused
         // multiply-add rounds the same sum to the same float, one operation fewer per vector of weights.
-        // The conversions are written out in the loop: calls of load() in a loop of several rows were not
-        // always inlined, and a vector returned from a call that is not inlined is boxed on the heap
-        // (megabytes per token, seen by NoAllocationTest on one JIT schedule of four).
+        // The conversions are written out in the loop: a helper returning the converted vector, called in
+        // a loop of several rows, was not always inlined, and a vector returned from a call that is not
+        // inlined is boxed on the heap (megabytes per token, seen by NoAllocationTest on one JIT schedule
+        // of four).
         @Override
         public void dot4(MemorySegment w, long off, long stride, float[] x, int xOff, int n, float[] out, int o, int outStride) {
             FloatVector acc0 = FloatVector.zero(F);
@@ -224,9 +222,21 @@ final class PanamaRows {
 
         @Override
         public void dequantize(MemorySegment w, long off, float[] out, int outOff, int n) {
+            // Written out per format, as in dot(): a helper returning the vector was at times left out of
+            // line by C2 ("callee is too large" in -XX:+LogCompilation), and each vector it returned was
+            // boxed: the KV cache's reads in attention allocated, seen by NoAllocationTest in one run of
+            // the suite in a random order.
             int i = 0;
-            for (int bound = F.loopBound(n); i < bound; i += L) {
-                load(w, off + 2L * i).intoArray(out, outOff + i);
+            if (brain) {
+                for (int bound = F.loopBound(n); i < bound; i += L) {
+                    IntVector h = (IntVector) ShortVector.fromMemorySegment(S, w, off + 2L * i, LE).convertShape(VectorOperators.S2I, I, 0);
+                    h.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(out, outOff + i);
+                }
+            } else {
+                for (int bound = F.loopBound(n); i < bound; i += L) {
+                    IntVector h = (IntVector) ShortVector.fromMemorySegment(S, w, off + 2L * i, LE).convertShape(VectorOperators.S2I, I, 0);
+                    h.lanewise(VectorOperators.LSHL, 13).and(HALF_TO_FLOAT).reinterpretAsFloats().mul(0x1p112f).intoArray(out, outOff + i);
+                }
             }
             for (; i < n; i++) {
                 out[outOff + i] = scalar(w, off + 2L * i);
@@ -236,11 +246,9 @@ final class PanamaRows {
 
     /** Q8_0: 34-byte blocks, fp16 scale then 32 signed bytes; value = d·q. */
     static final class Q8_0 implements RowOps {
-        /** Values j .. j+L of the block at {@code blk}, whose scale is {@code d}. */
-        private static FloatVector values(MemorySegment w, long blk, int j, float d) {
-            return toFloat(bytes(w, blk + 2 + j)).mul(d);
-        }
-
+        // Values j .. j+L of a block, d·q, are written out in each loop (a helper returning them was at times
+        // left out of line by C2, and each vector it returned boxed: see Half.dequantize). This class also
+        // reads a Q8_0 KV cache.
         @Override
         public float dot(MemorySegment w, long off, float[] x, int xOff, int n) {
             FloatVector acc = FloatVector.zero(F);
@@ -248,7 +256,8 @@ final class PanamaRows {
                 long blk = off + 34L * b;
                 float d = f16(w, blk);
                 for (int j = 0; j < 32; j += L) {
-                    acc = values(w, blk, j, d).fma(FloatVector.fromArray(F, x, xOff + 32 * b + j), acc);
+                    FloatVector v = (FloatVector) ByteVector.fromMemorySegment(B, w, blk + 2 + j, LE).convertShape(VectorOperators.B2F, F, 0);
+                    acc = v.mul(d).fma(FloatVector.fromArray(F, x, xOff + 32 * b + j), acc);
                 }
             }
             for (VectorShuffle<Float> h : PanamaFloatOps.HALVES) {
@@ -263,7 +272,8 @@ final class PanamaRows {
                 long blk = off + 34L * b;
                 float d = f16(w, blk);
                 for (int j = 0; j < 32; j += L) {
-                    values(w, blk, j, d).intoArray(out, outOff + 32 * b + j);
+                    FloatVector v = (FloatVector) ByteVector.fromMemorySegment(B, w, blk + 2 + j, LE).convertShape(VectorOperators.B2F, F, 0);
+                    v.mul(d).intoArray(out, outOff + 32 * b + j);
                 }
             }
         }
