@@ -38,8 +38,7 @@ import java.nio.ByteOrder;
  * 35-40% slower than the layout before: Q4_K with d and dmin ahead of its blocks but loaded at each
  * block's end (a read going back), and Q4_0 with d after its nibbles but loaded first (a read jumping
  * ahead). Keeping each block's C in a buffer for a second pass (the minimums' old order) gained nothing
- * over the old layout. Q4_0 also loads the unused dmin from zeros and adds the zero offsets: choosing
- * vectors by type inside the loop risks C2 boxing them.
+ * over the old layout.
  * A lane's four nibbles, each the file's q in [0, 15] (value q − 8): bits 0-3 row l column j, 4-7 row
  * W+l column j, 8-11 row l column j+16, 12-15 row W+l column j+16 (a Q4_K sub-block's 32 nibbles are
  * first rearranged into Q4_0's order, column j low and j+16 high).
@@ -191,10 +190,7 @@ final class Q4Strips extends Strips {
     /** Bytes a HALF_BYTES load reads past its HALF rows where HALF &lt; 8 (128-bit vectors): the byte arrays end with as many spare. */
     private static final int BYTES_PAST = HALF_BYTES.length() - HALF;
 
-    /** Q4_0's stand-in for dmin. */
-    private static final byte[] ZEROS = new byte[8 * W];
-
-    /** sc = 1 in each of 2W bytes: Q4_0's A = sc·d takes the instructions of Q4_K's. */
+    /** sc = 1 in each of 2W bytes: unpack computes Q4_0's A = sc·d as Q4_K's. */
     private static final byte[] ONES = ones();
 
     private static byte[] ones() {
@@ -216,47 +212,109 @@ final class Q4Strips extends Strips {
     /** Strips per group of the batch kernel: 4W rows. */
     private static final int STRIPS = 2;
 
+    /*
+     * The decode kernel: one method per type, with no test of the type inside. Float vectors that a branch
+     * on the type updated (the offsets' sums, once in one method for both types) were at times boxed on
+     * the heap by C2, after some histories of compilation: 20 KB a token in 1 of 2 runs of the suite in one
+     * random order at 512 bits. Q4_0 keeps its float sums in y itself (one load, fma and store per block
+     * and run of HALF rows, as the tile does); Q4_K keeps them in registers: in y, per block or per
+     * super-block, its decode from memory measured 13% and 5% slower. Against the one method before (one
+     * thread, alternating in one process, medians of 16-20 rounds, Gweights/s): four 4096 × 8192 matrices
+     * in turn, from memory, Q4_0 30.9 -> 30.6 and 32.2 -> 33.0, Q4_K 38.5 -> 42.3 and 40.8 -> 41.2 (the
+     * harness against itself: 32.5 -> 32.2); in the cache (1024 × 1024) Q4_0 38.6 -> 45.7 and 46.7 -> 51.8
+     * (its A = d saves Q4_K's widening of sc), Q4_K 46.1 -> 46.0.
+     */
     @Override
     void one(int s, Q8Activations quantized, int t, float[] y, int yOff) {
+        if (k) {
+            oneQ4K(s, quantized, t, y, yOff);
+        } else {
+            oneQ40(s, quantized, t, y, yOff);
+        }
+    }
+
+    /** {@link #one} for Q4_0: A = d (sc = 1: unpack's 1·d is the same float). */
+    private void oneQ40(int s, Q8Activations quantized, int t, float[] y, int yOff) {
         short[] q = quantized.wideQuants();
         short[] eights = quantized.eightSums();
         float[] d = quantized.scales();
-        float[] sums = quantized.blockSums();
         // Shift counts as vectors (vpsrlvw, one instruction each): with a scalar count C2 moves the count
         // into a vector register before every shift (1.5x slower).
         ShortVector by4 = ShortVector.broadcast(S, (short) 4);
         ShortVector by8 = ShortVector.broadcast(S, (short) 8);
         ShortVector by12 = ShortVector.broadcast(S, (short) 12);
         ShortVector lowByte = ShortVector.broadcast(S, (short) 0xFF);
-        // Rows 0 .. HALF, HALF .. W (lanes' first row), W .. W+HALF, W+HALF .. 2W (their second row).
-        FloatVector lo0 = FloatVector.zero(F);
+        // y: rows 0 .. HALF, HALF .. W (lanes' first row), W .. W+HALF, W+HALF .. 2W (their second row).
+        int y0 = yOff, y1 = yOff + HALF, y2 = yOff + W, y3 = yOff + W + HALF;
+        FloatVector.zero(F).intoArray(y, y0);
+        FloatVector.zero(F).intoArray(y, y1);
+        FloatVector.zero(F).intoArray(y, y2);
+        FloatVector.zero(F).intoArray(y, y3);
+        for (int b = 0; b < blocks; b++) {
+            int base = dAt(s * blocks + b);
+            int at = base + 4 * W;   // blockAt: the quants follow d
+            int x = t * cols + 32 * b;
+            FloatVector d0 = ByteVector.fromArray(B, data, 2 * base).reinterpretAsFloats();
+            FloatVector d1 = ByteVector.fromArray(B, data, 2 * (base + W)).reinterpretAsFloats();
+            FloatVector d2 = ByteVector.fromArray(B, data, 2 * (base + 2 * W)).reinterpretAsFloats();
+            FloatVector d3 = ByteVector.fromArray(B, data, 2 * (base + 3 * W)).reinterpretAsFloats();
+            ShortVector p = ShortVector.zero(S);
+            ShortVector r = ShortVector.zero(S);   // Q of the class comment
+            for (int j = 0; j < 16; j++) {
+                ShortVector v = ByteVector.fromArray(B, data, 2 * (at + j * W)).reinterpretAsShorts();
+                short xa = q[x + j];
+                short xb = q[x + j + 16];
+                ShortVector low = v.and(lowByte);
+                p = p.add(low.mul(xa)).add(v.lanewise(VectorOperators.LSHR, by8).mul(xb));
+                r = r.add(low.lanewise(VectorOperators.LSHR, by4).mul(xa)).add(v.lanewise(VectorOperators.LSHR, by12).mul(xb));
+            }
+            ShortVector offset = ShortVector.broadcast(S, eights[t * blocks + b]);
+            ShortVector second = r.sub(offset);
+            ShortVector first = p.sub(r.lanewise(VectorOperators.LSHL, by4)).sub(offset);
+            float dx = d[t * blocks + b];
+            ((FloatVector) first.convertShape(VectorOperators.S2F, F, 0)).fma(d0.mul(dx), FloatVector.fromArray(F, y, y0)).intoArray(y, y0);
+            ((FloatVector) first.convertShape(VectorOperators.S2F, F, 1)).fma(d1.mul(dx), FloatVector.fromArray(F, y, y1)).intoArray(y, y1);
+            ((FloatVector) second.convertShape(VectorOperators.S2F, F, 0)).fma(d2.mul(dx), FloatVector.fromArray(F, y, y2)).intoArray(y, y2);
+            ((FloatVector) second.convertShape(VectorOperators.S2F, F, 1)).fma(d3.mul(dx), FloatVector.fromArray(F, y, y3)).intoArray(y, y3);
+        }
+    }
+
+    /**
+     * {@link #one} for Q4_K: the integer part as {@link #oneQ40}'s with A = d·sc, and the offsets' sums
+     * on their own (as the tile's {@link #addOffsets}), added at the end.
+     */
+    private void oneQ4K(int s, Q8Activations quantized, int t, float[] y, int yOff) {
+        short[] q = quantized.wideQuants();
+        short[] eights = quantized.eightSums();
+        float[] d = quantized.scales();
+        float[] sums = quantized.blockSums();
+        ShortVector by4 = ShortVector.broadcast(S, (short) 4);   // vector shift counts, as in oneQ40
+        ShortVector by8 = ShortVector.broadcast(S, (short) 8);
+        ShortVector by12 = ShortVector.broadcast(S, (short) 12);
+        ShortVector lowByte = ShortVector.broadcast(S, (short) 0xFF);
+        FloatVector lo0 = FloatVector.zero(F);   // rows as y in oneQ40
         FloatVector hi0 = FloatVector.zero(F);
         FloatVector lo1 = FloatVector.zero(F);
         FloatVector hi1 = FloatVector.zero(F);
-        FloatVector offLo0 = FloatVector.zero(F);   // Q4_K: Σ C·blockSum, by run as above
-        FloatVector offHi0 = FloatVector.zero(F);
-        FloatVector offLo1 = FloatVector.zero(F);
-        FloatVector offHi1 = FloatVector.zero(F);
-        int perSuper = 1 << superShift;
-        for (int head = 0; head < blocks; head += perSuper) {
+        FloatVector off0 = FloatVector.zero(F);   // Σ C·blockSum, by run of HALF rows as above
+        FloatVector off1 = FloatVector.zero(F);
+        FloatVector off2 = FloatVector.zero(F);
+        FloatVector off3 = FloatVector.zero(F);
+        for (int head = 0; head < blocks; head += 8) {
             int base = dAt(s * blocks + head);
             FloatVector d0 = ByteVector.fromArray(B, data, 2 * base).reinterpretAsFloats();
             FloatVector d1 = ByteVector.fromArray(B, data, 2 * (base + W)).reinterpretAsFloats();
             FloatVector d2 = ByteVector.fromArray(B, data, 2 * (base + 2 * W)).reinterpretAsFloats();
             FloatVector d3 = ByteVector.fromArray(B, data, 2 * (base + 3 * W)).reinterpretAsFloats();
-            // dmin, Q4_K's (Q4_0 reads zeros it does not use)
-            byte[] mins = k ? data : ZEROS;
-            int n = k ? 2 * (base + 4 * W) : 0;
-            FloatVector n0 = ByteVector.fromArray(B, mins, n).reinterpretAsFloats();
-            FloatVector n1 = ByteVector.fromArray(B, mins, n + 2 * W).reinterpretAsFloats();
-            FloatVector n2 = ByteVector.fromArray(B, mins, n + 4 * W).reinterpretAsFloats();
-            FloatVector n3 = ByteVector.fromArray(B, mins, n + 6 * W).reinterpretAsFloats();
-            for (int b = head; b < head + perSuper; b++) {
-                int blk = s * blocks + b;
-                int at = blockAt(blk);
+            FloatVector n0 = ByteVector.fromArray(B, data, 2 * (base + 4 * W)).reinterpretAsFloats();   // dmin
+            FloatVector n1 = ByteVector.fromArray(B, data, 2 * (base + 5 * W)).reinterpretAsFloats();
+            FloatVector n2 = ByteVector.fromArray(B, data, 2 * (base + 6 * W)).reinterpretAsFloats();
+            FloatVector n3 = ByteVector.fromArray(B, data, 2 * (base + 7 * W)).reinterpretAsFloats();
+            for (int b = head; b < head + 8; b++) {
+                int at = blockAt(s * blocks + b);
                 int x = t * cols + 32 * b;
                 ShortVector p = ShortVector.zero(S);
-                ShortVector r = ShortVector.zero(S);   // Q of the class comment
+                ShortVector r = ShortVector.zero(S);
                 for (int j = 0; j < 16; j++) {
                     ShortVector v = ByteVector.fromArray(B, data, 2 * (at + j * W)).reinterpretAsShorts();
                     short xa = q[x + j];
@@ -268,37 +326,30 @@ final class Q4Strips extends Strips {
                 ShortVector offset = ShortVector.broadcast(S, eights[t * blocks + b]);
                 ShortVector second = r.sub(offset);
                 ShortVector first = p.sub(r.lanewise(VectorOperators.LSHL, by4)).sub(offset);
-                // A = sc·d for the four runs of HALF rows (Q4_0: sc = 1, from ONES), times d_x, as the block's scale.
+                // A = sc·d for the four runs of HALF rows, times d_x, as the block's scale.
                 float dx = d[t * blocks + b];
-                byte[] scs = k ? data : ONES;
-                int sc = k ? 2 * (at + QUANT_SHORTS) : 0;
-                FloatVector a0 = ((FloatVector) ByteVector.fromArray(HALF_BYTES, scs, sc).convertShape(VectorOperators.B2F, F, 0)).mul(d0);
-                FloatVector a1 = ((FloatVector) ByteVector.fromArray(HALF_BYTES, scs, sc + HALF).convertShape(VectorOperators.B2F, F, 0)).mul(d1);
-                FloatVector a2 = ((FloatVector) ByteVector.fromArray(HALF_BYTES, scs, sc + W).convertShape(VectorOperators.B2F, F, 0)).mul(d2);
-                FloatVector a3 = ((FloatVector) ByteVector.fromArray(HALF_BYTES, scs, sc + W + HALF).convertShape(VectorOperators.B2F, F, 0)).mul(d3);
+                int sc = 2 * (at + QUANT_SHORTS);
+                FloatVector a0 = ((FloatVector) ByteVector.fromArray(HALF_BYTES, data, sc).convertShape(VectorOperators.B2F, F, 0)).mul(d0);
+                FloatVector a1 = ((FloatVector) ByteVector.fromArray(HALF_BYTES, data, sc + HALF).convertShape(VectorOperators.B2F, F, 0)).mul(d1);
+                FloatVector a2 = ((FloatVector) ByteVector.fromArray(HALF_BYTES, data, sc + W).convertShape(VectorOperators.B2F, F, 0)).mul(d2);
+                FloatVector a3 = ((FloatVector) ByteVector.fromArray(HALF_BYTES, data, sc + W + HALF).convertShape(VectorOperators.B2F, F, 0)).mul(d3);
                 lo0 = ((FloatVector) first.convertShape(VectorOperators.S2F, F, 0)).fma(a0.mul(dx), lo0);
                 hi0 = ((FloatVector) first.convertShape(VectorOperators.S2F, F, 1)).fma(a1.mul(dx), hi0);
                 lo1 = ((FloatVector) second.convertShape(VectorOperators.S2F, F, 0)).fma(a2.mul(dx), lo1);
                 hi1 = ((FloatVector) second.convertShape(VectorOperators.S2F, F, 1)).fma(a3.mul(dx), hi1);
-                if (k) {
-                    // C = 8A − dmin·m times the block sum, in sums of their own (m follows sc: read in order).
-                    FloatVector v = FloatVector.broadcast(F, sums[t * blocks + b]);
-                    offLo0 = a0.mul(8f).sub(((FloatVector) ByteVector.fromArray(HALF_BYTES, data, sc + HEIGHT).convertShape(VectorOperators.B2F, F, 0)).mul(n0)).fma(v, offLo0);
-                    offHi0 = a1.mul(8f).sub(((FloatVector) ByteVector.fromArray(HALF_BYTES, data, sc + HEIGHT + HALF).convertShape(VectorOperators.B2F, F, 0)).mul(n1)).fma(v, offHi0);
-                    offLo1 = a2.mul(8f).sub(((FloatVector) ByteVector.fromArray(HALF_BYTES, data, sc + HEIGHT + W).convertShape(VectorOperators.B2F, F, 0)).mul(n2)).fma(v, offLo1);
-                    offHi1 = a3.mul(8f).sub(((FloatVector) ByteVector.fromArray(HALF_BYTES, data, sc + HEIGHT + W + HALF).convertShape(VectorOperators.B2F, F, 0)).mul(n3)).fma(v, offHi1);
-                }
+                // C = 8A − dmin·m times the block sum (m follows sc: read in order).
+                FloatVector v = FloatVector.broadcast(F, sums[t * blocks + b]);
+                off0 = a0.mul(8f).sub(((FloatVector) ByteVector.fromArray(HALF_BYTES, data, sc + HEIGHT).convertShape(VectorOperators.B2F, F, 0)).mul(n0)).fma(v, off0);
+                off1 = a1.mul(8f).sub(((FloatVector) ByteVector.fromArray(HALF_BYTES, data, sc + HEIGHT + HALF).convertShape(VectorOperators.B2F, F, 0)).mul(n1)).fma(v, off1);
+                off2 = a2.mul(8f).sub(((FloatVector) ByteVector.fromArray(HALF_BYTES, data, sc + HEIGHT + W).convertShape(VectorOperators.B2F, F, 0)).mul(n2)).fma(v, off2);
+                off3 = a3.mul(8f).sub(((FloatVector) ByteVector.fromArray(HALF_BYTES, data, sc + HEIGHT + W + HALF).convertShape(VectorOperators.B2F, F, 0)).mul(n3)).fma(v, off3);
             }
         }
-        // Q4_K: the integer part's sums plus the offsets' (Q4_0: plus zeros), as the tile adds them.
-        lo0 = lo0.add(offLo0);
-        hi0 = hi0.add(offHi0);
-        lo1 = lo1.add(offLo1);
-        hi1 = hi1.add(offHi1);
-        lo0.intoArray(y, yOff);
-        hi0.intoArray(y, yOff + HALF);
-        lo1.intoArray(y, yOff + W);
-        hi1.intoArray(y, yOff + W + HALF);
+        // The integer part's sums plus the offsets', as the tile adds them.
+        lo0.add(off0).intoArray(y, yOff);
+        hi0.add(off1).intoArray(y, yOff + HALF);
+        lo1.add(off2).intoArray(y, yOff + W);
+        hi1.add(off3).intoArray(y, yOff + W + HALF);
     }
 
     /**
