@@ -6,7 +6,7 @@ import dev.nabd.engine.Session;
 import dev.nabd.tensor.GgmlType;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -22,14 +22,15 @@ class NoAllocationTest {
     @TempDir
     Path dir;
 
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"Q8_0", "Q4_0", "Q4_K", "Q5_0", "Q6_K", "F16"})
-    void decodingDoesNotAllocate(String typeName) throws Exception {
+    /** Weights of each type with a packed kernel, and F16/BF16; the KV cache in each of its types. */
+    @ParameterizedTest(name = "{0} weights, {1} KV cache")
+    @CsvSource({"Q8_0, F16", "Q4_0, F16", "Q4_K, F16", "Q5_0, F16", "Q6_K, F16", "F16, F16", "BF16, F16", "Q4_K, Q8_0", "Q4_K, F32"})
+    void decodingDoesNotAllocate(String typeName, String kvTypeName) throws Exception {
         GgmlType type = GgmlType.valueOf(typeName);
         Path file = dir.resolve("m.gguf");
         SyntheticModel.small(Architecture.QWEN3, type, 3).write(file);
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        try (LanguageModel m = LanguageModel.load(file, LoadOptions.DEFAULTS.withThreads(2).withContextLength(256))) {
+        try (LanguageModel m = LanguageModel.load(file, LoadOptions.DEFAULTS.withThreads(2).withContextLength(256).withKvType(GgmlType.valueOf(kvTypeName)))) {
             Session s = m.newSession();
             int token = 7;
             // Warm up past C2's compilation of the hot paths (allocations of the interpreter and C1 do not count).
