@@ -280,8 +280,8 @@ final class Q4Strips extends Strips {
     }
 
     /**
-     * {@link #one} for Q4_K: the integer part as {@link #oneQ40}'s with A = d·sc, and the offsets' sums
-     * on their own (as the tile's {@link #addOffsets}), added at the end.
+     * {@link #one} for Q4_K: the integer sums as {@link #oneQ40}'s with A = d·sc, their float sums in
+     * registers, and the offsets' sums on their own (as the tile's {@link #addOffsets}), added at the end.
      */
     private void oneQ4K(int s, Q8Activations quantized, int t, float[] y, int yOff) {
         short[] q = quantized.wideQuants();
@@ -363,7 +363,7 @@ final class Q4Strips extends Strips {
         short[] w = unpacked(ws);
         float[] f = factors(ws);
         int stride = 2 * STRIPS * W;   // shorts per column of a block
-        ShortVector by4 = ShortVector.broadcast(S, (short) 4);   // vector shift counts, as in one()
+        ShortVector by4 = ShortVector.broadcast(S, (short) 4);   // vector shift counts, as in oneQ40
         ShortVector by8 = ShortVector.broadcast(S, (short) 8);
         ShortVector by12 = ShortVector.broadcast(S, (short) 12);
         ShortVector signs = ShortVector.broadcast(S, (short) 0x8888);
@@ -499,11 +499,11 @@ final class Q4Strips extends Strips {
     }
 
     /**
-     * The Q4_K offsets of the tile's outputs, as one() adds them: summed on their own, block after block, then
+     * The Q4_K offsets of the tile's outputs, as oneQ4K adds them: summed on their own, block after block, then
      * added to the integer part's results. A
      * method of its own: inside integerTile() it made C2 allocate the tile's registers worse (Q4_K batches ran at
      * two thirds of Q4_0's speed). Strip by strip, its six sums stay in registers over all blocks (blocks
-     * ascending, as in one()): reading and writing y at every block made this pass a fifth of Q4_K's batch
+     * ascending, as in oneQ4K): reading and writing y at every block made this pass a fifth of Q4_K's batch
      * time, bound by the stores.
      */
     private void addOffsets(float[] f, float[] sums, int t, float[] y, int yOff, int yStride) {

@@ -92,7 +92,7 @@ final class Q5Strips extends Strips {
     void one(int s, Q8Activations quantized, int t, float[] y, int yOff) {
         short[] q = quantized.wideQuants();
         float[] d = quantized.scales();
-        ShortVector by8 = ShortVector.broadcast(S, (short) 8);   // a vector shift count: see Q4Strips.one
+        ShortVector by8 = ShortVector.broadcast(S, (short) 8);   // a vector shift count: see Q4Strips.oneQ40
         FloatVector lo = FloatVector.zero(F);
         FloatVector hi = FloatVector.zero(F);
         for (int b = 0; b < blocks; b++) {

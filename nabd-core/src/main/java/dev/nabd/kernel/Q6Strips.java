@@ -158,7 +158,7 @@ final class Q6Strips extends Strips {
         short[] q = quantized.wideQuants();
         short[] octets = quantized.octetSums();
         float[] d = quantized.scales();
-        ShortVector by8 = ShortVector.broadcast(S, (short) 8);   // a vector shift count: see Q4Strips.one
+        ShortVector by8 = ShortVector.broadcast(S, (short) 8);   // a vector shift count: see Q4Strips.oneQ40
         // The rows' float sums (y[yOff ..] rows 0 .. HALF, HALF .. W: the lanes' row A; W .. W+HALF,
         // W+HALF .. 2W: their row B) live in y itself, one load, fma and store per super-block. Kept in
         // vectors across this loop nest, C2 at times boxed them for good, after some JIT histories: 4-400 KB

@@ -123,7 +123,7 @@ abstract class Strips implements PackedMatrix {
      * pairs covering 2·span columns at a time. Column c of strip first+i goes to w at (c·group + i)·W.
      */
     final void unpackBytePairs(short[] pairs, int span, int first, short[] w) {
-        ShortVector by8 = ShortVector.broadcast(S, (short) 8);   // a vector shift count: see Q4Strips.one
+        ShortVector by8 = ShortVector.broadcast(S, (short) 8);   // a vector shift count: see Q4Strips.oneQ40
         for (int i = 0; i < group; i++) {
             int strip = (first + i) * (cols / 2) * W;
             for (int j = 0; j < cols / 2; j++) {
