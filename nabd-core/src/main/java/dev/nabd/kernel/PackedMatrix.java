@@ -69,13 +69,13 @@ public interface PackedMatrix {
 
     /**
      * The Java heap a packed copy of {@code w} takes (rows rounded up to 64, the tallest strip), or 0 when its
-     * type has none. Q4_0 takes 20 bytes per 32 values (the file: 18), Q4_K 19 (18), Q5_0 36 (22), Q8_0 36
+     * type has none. Q4_0 takes 18 bytes per 32 values (the file: 18), Q4_K 19 (18), Q5_0 36 (22), Q8_0 36
      * (34), Q6_K 276 per 256 (210).
      */
     static long heapBytes(Tensor w) {
         long rows = (w.rows() + 63L) / 64 * 64;
         return switch (w.type()) {
-            case Q4_0 -> rows * w.cols() / 32 * 20;
+            case Q4_0 -> rows * w.cols() / 32 * 18;
             case Q4_K -> rows * w.cols() / 32 * 19;
             case Q5_0, Q8_0 -> rows * w.cols() / 32 * 36;
             case Q6_K -> rows * w.cols() / 256 * 276;

@@ -103,7 +103,7 @@ final class PanamaRows {
      */
     static final class Half implements RowOps {
         /** Sign (bit 31), exponent and mantissa (bits 13..27) of a sign-extended half shifted left by 13. */
-        private static final int HALF_TO_FLOAT = 0x8FFFE000;
+        static final int HALF_TO_FLOAT = 0x8FFFE000;
         private final boolean brain;
 
         Half(boolean brain) {
