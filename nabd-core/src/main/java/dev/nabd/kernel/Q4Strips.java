@@ -236,7 +236,7 @@ final class Q4Strips extends Strips {
         }
     }
 
-    /** {@link #one} for Q4_0: A = d (sc = 1: unpack's 1·d is the same float). */
+    /** {@link #one} for Q4_0, whose block scale A is d alone (as unpack computes it). */
     private void oneQ40(int s, Q8Activations quantized, int t, float[] y, int yOff) {
         short[] q = quantized.wideQuants();
         short[] eights = quantized.eightSums();
