@@ -11,23 +11,31 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
- * A Q5_0 matrix repacked into strips of W rows (W = the 16-bit lane count: 32 with AVX-512, 16 with
- * AVX2) for integer products with Q8_0 {@link Q8Activations}, as llama.cpp multiplies them. Loaded only
+ * A matrix of 32-value blocks with one byte per value once unpacked, repacked into strips of W rows (W =
+ * the 16-bit lane count: 32 with AVX-512, 16 with AVX2) for integer products with {@link Q8Activations},
+ * as llama.cpp multiplies them: Q5_0, Q5_1 and Q4_1 with Q8_0 activations, Q5_K with Q8_K. Loaded only
  * through {@link PackedMatrix#of}.
  *
  * <p>Layout: Java arrays, strip after strip, and in a strip block after block of 32 columns:
  * <pre>
- *   scales: W floats          d of each row's block
- *   quants: 16 × W shorts     pair k: lane r = row r's q − 16 of column k in the low byte and of column
- *                             k+16 in the high byte, each in [−16, 15]
+ *   scales:  W floats          A of each row's block
+ *   offsets: W floats          C of each row's block (not for Q5_0)
+ *   quants:  16 × W shorts     pair k: lane r = row r's q − bias of column k in the low byte and of
+ *                              column k+16 in the high byte, bias 16 (8 for Q4_1)
  * </pre>
- * A byte per 5-bit value (45% more than the file's 5.5 bits) turns the file's nibble and fifth-bit planes
- * into three shifts per pair.
+ * Each value is A·(q − bias) + C: Q5_0 d·(q − 16) (C = 0); Q5_1 d·q + m, so A = d and C = 16d + m; Q4_1
+ * likewise with C = 8d + m; Q5_K d·sc·q − dmin·m per sub-block of 32, so A = d·sc (exact in float) and
+ * C = 16A − dmin·m. A byte per 5-bit value (45% more than the file's 5.5 bits for Q5_0; with A and C, 40
+ * bytes per 32 values against the file's 24, 20 and 22) turns the file's nibble and fifth-bit planes into
+ * three shifts per pair.
  *
  * <p>Arithmetic, per row and block, as ggml's {@code vec_dot_q5_0_q8_0}: the integer
- * {@code Σ (q − 16)·x}, then {@code y = fma(sum, d_w·d_x, y)} block after block. The 16-bit lanes hold the
+ * {@code Σ (q − bias)·x}, then {@code y = fma(sum, A·d_x, y)} block after block. The 16-bit lanes hold the
  * block's sum in two halves of sixteen columns (16·16·127 = 32512 fits; 32 would not); both halves
- * become floats and their exact float sum is the integer one.
+ * become floats and their exact float sum is the integer one. The offsets meet the activations' block
+ * sums (d_x·Σq_x, {@link Q8Activations#blockSum}) in a sum of their own, {@code o = fma(C, blockSum, o)}
+ * block after block from 0, and the result is y + o (as {@link Q4Strips} does for Q4_K, and as ggml keeps
+ * the minimums' part of Q5_1 and Q5_K apart).
  *
  * <p>A batch of three tokens or more unpacks two strips at a time to 16-bit values and runs them by three
  * tokens at a time ({@link #tile}) with the same operations per output as a token alone ({@link #one}):
@@ -38,46 +46,100 @@ final class Q5Strips extends Strips {
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final int blocks;
-    /** d, W floats per block, strip after strip. */
+    /** A, W floats per block, strip after strip. */
     private final float[] scales;
+    /** C, laid out as {@link #scales}; null for Q5_0, whose values have none. */
+    private final float[] offsets;
     /** The quants in pairs: 16 × W shorts per block, strip after strip. */
     private final short[] quants;
 
-    private Q5Strips(int rows, int cols, float[] scales, short[] quants) {
-        super(rows, cols, ActivationFormat.Q8_0, STRIPS, W);
+    private Q5Strips(int rows, int cols, ActivationFormat activations, float[] scales, float[] offsets, short[] quants) {
+        super(rows, cols, activations, STRIPS, W);
         this.blocks = cols / 32;
         this.scales = scales;
+        this.offsets = offsets;
         this.quants = quants;
     }
 
-    /** The packed copy of a Q5_0 matrix, or null when it outgrows an array. */
+    /** The packed copy of a Q5_0, Q5_1, Q4_1 or Q5_K matrix, or null when it outgrows an array. */
     static PackedMatrix of(Tensor w) {
-        if (w.type() != GgmlType.Q5_0 || W < 8 || (long) padded(w.rows(), W) * w.cols() / 2 > Integer.MAX_VALUE - 64) {
+        GgmlType type = w.type();
+        boolean known = type == GgmlType.Q5_0 || type == GgmlType.Q5_1 || type == GgmlType.Q4_1 || type == GgmlType.Q5_K;
+        if (!known || W < 8 || (long) padded(w.rows(), W) * w.cols() / 2 > Integer.MAX_VALUE - 64) {
             return null;
         }
         int rows = w.rows();
         int blocks = w.cols() / 32;
         float[] scales = new float[padded(rows, W) * blocks];
+        float[] offsets = type == GgmlType.Q5_0 ? null : new float[scales.length];
         short[] pairs = new short[padded(rows, W) * blocks * 16];
         MemorySegment in = w.data();
+        int[] q = new int[32];   // one block's values as the file gives them, unsigned
+        int bias = type == GgmlType.Q4_1 ? 8 : 16;
         for (int r = 0; r < rows; r++) {
             int lane = r % W;
+            long row = r * w.rowBytes();
             for (int b = 0; b < blocks; b++) {
-                // The file's block: fp16 d, u32 of fifth bits (bit j: value j), 16 bytes whose low nibbles are
-                // values 0..15 and high nibbles values 16..31.
-                long src = r * w.rowBytes() + 22L * b;
-                int block = (r / W) * blocks + b;
-                scales[block * W + lane] = Float.float16ToFloat(in.get(U16, src));
-                int fifth = in.get(U32, src + 2);
+                int at = ((r / W) * blocks + b) * W + lane;
+                switch (type) {
+                    case Q5_0 -> {
+                        // fp16 d, u32 of fifth bits (bit j: value j), 16 bytes: values 0..15 low nibbles, 16..31 high.
+                        long src = row + 22L * b;
+                        scales[at] = Float.float16ToFloat(in.get(U16, src));
+                        nibbles(in, src + 6, in.get(U32, src + 2), q);
+                    }
+                    case Q5_1 -> {
+                        // fp16 d, fp16 m, then as Q5_0.
+                        long src = row + 24L * b;
+                        float d = Float.float16ToFloat(in.get(U16, src));
+                        scales[at] = d;
+                        offsets[at] = 16 * d + Float.float16ToFloat(in.get(U16, src + 2));
+                        nibbles(in, src + 8, in.get(U32, src + 4), q);
+                    }
+                    case Q4_1 -> {
+                        // fp16 d, fp16 m, 16 bytes of nibbles as Q5_0's, no fifth bits.
+                        long src = row + 20L * b;
+                        float d = Float.float16ToFloat(in.get(U16, src));
+                        scales[at] = d;
+                        offsets[at] = 8 * d + Float.float16ToFloat(in.get(U16, src + 2));
+                        nibbles(in, src + 4, 0, q);
+                    }
+                    default -> {
+                        // Q5_K super-block b/8: fp16 d and dmin, 12 bytes of 6-bit scales and mins (as Q4_K's),
+                        // 32 bytes qh whose bit j is sub-block j's fifth bit, 128 bytes where sub-blocks 2g and
+                        // 2g+1 are the low and high nibbles of bytes 32g ..
+                        long sb = row + 176L * (b / 8);
+                        int j = b % 8;
+                        float a = Float.float16ToFloat(in.get(U16, sb)) * PanamaRows.Q4_K.scale(in.get(U32, sb + 4), in.get(U32, sb + 12), j);
+                        float dmin = Float.float16ToFloat(in.get(U16, sb + 2));
+                        scales[at] = a;
+                        offsets[at] = 16 * a - dmin * PanamaRows.Q4_K.min(in.get(U32, sb + 8), in.get(U32, sb + 12), j);
+                        long qs = sb + 48 + 32L * (j / 2);
+                        for (int l = 0; l < 32; l++) {
+                            int low = in.get(ValueLayout.JAVA_BYTE, qs + l) >> 4 * (j % 2) & 0xF;
+                            q[l] = low | (in.get(ValueLayout.JAVA_BYTE, sb + 16 + l) >> j & 1) << 4;
+                        }
+                    }
+                }
                 for (int k = 0; k < 16; k++) {
-                    int nibbles = in.get(ValueLayout.JAVA_BYTE, src + 6 + k) & 0xFF;
-                    int low = (nibbles & 0xF | (fifth >>> k & 1) << 4) - 16;
-                    int high = (nibbles >> 4 | (fifth >>> (k + 16) & 1) << 4) - 16;
-                    pairs[(block * 16 + k) * W + lane] = (short) (low & 0xFF | high << 8);
+                    pairs[((at - lane) / W * 16 + k) * W + lane] = (short) ((q[k] - bias) & 0xFF | (q[k + 16] - bias) << 8);
                 }
             }
         }
-        return new Q5Strips(rows, w.cols(), scales, pairs);
+        ActivationFormat activations = type == GgmlType.Q5_K ? ActivationFormat.Q8_K : ActivationFormat.Q8_0;
+        return new Q5Strips(rows, w.cols(), activations, scales, offsets, pairs);
+    }
+
+    /**
+     * A legacy block's 32 values into q: byte k at {@code bytes} holds value k in its low nibble and k+16
+     * in its high one, bit j of {@code fifth} is value j's fifth bit (0 for Q4_1).
+     */
+    private static void nibbles(MemorySegment in, long bytes, int fifth, int[] q) {
+        for (int k = 0; k < 16; k++) {
+            int pair = in.get(ValueLayout.JAVA_BYTE, bytes + k) & 0xFF;
+            q[k] = pair & 0xF | (fifth >>> k & 1) << 4;
+            q[k + 16] = pair >> 4 | (fifth >>> (k + 16) & 1) << 4;
+        }
     }
 
     /** Strips per group of the batch kernel. */
@@ -115,6 +177,26 @@ final class Q5Strips extends Strips {
         }
         lo.intoArray(y, yOff);
         hi.intoArray(y, yOff + HALF);
+        if (offsets != null) {
+            addOffsets(s, quantized.blockSums(), t, y, yOff);
+        }
+    }
+
+    /**
+     * y[yOff .. yOff+W) += Σ C·blockSum over strip {@code s}'s blocks for token t, summed from 0 block after
+     * block: the offsets' part of {@link #one} and of {@link #tile} (one method, so the same bits).
+     */
+    private void addOffsets(int s, float[] sums, int t, float[] y, int yOff) {
+        FloatVector lo = FloatVector.zero(F);
+        FloatVector hi = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            int block = s * blocks + b;
+            FloatVector v = FloatVector.broadcast(F, sums[t * blocks + b]);
+            lo = FloatVector.fromArray(F, offsets, block * W).fma(v, lo);
+            hi = FloatVector.fromArray(F, offsets, block * W + HALF).fma(v, hi);
+        }
+        FloatVector.fromArray(F, y, yOff).add(lo).intoArray(y, yOff);
+        FloatVector.fromArray(F, y, yOff + HALF).add(hi).intoArray(y, yOff + HALF);
     }
 
     /**
@@ -130,7 +212,7 @@ final class Q5Strips extends Strips {
      * Tokens t .. t+2 through strips first and first+1 (unpacked in {@link #unpacked}(ws)); token t+j's results go
      * to y[yOff + j·yStride ..]. Per block, twelve 16-bit sums: strip × token × half (columns k and k+16
      * in one step), 12 of the 32 AVX-512 registers with 4 columns and a broadcast. The float results
-     * accumulate in y itself, with the operations of {@link #one}.
+     * accumulate in y itself, with the operations of {@link #one}, the offsets last.
      */
     @Override
     void tile(int first, Workspace ws, Q8Activations quantized, int t, float[] y, int yOff, int yStride) {
@@ -198,6 +280,14 @@ final class Q5Strips extends Strips {
             ((FloatVector) a11.convertShape(VectorOperators.S2F, F, 1)).add((FloatVector) e11.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d1), FloatVector.fromArray(F, y, y1 + W + HALF)).intoArray(y, y1 + W + HALF);
             ((FloatVector) a12.convertShape(VectorOperators.S2F, F, 0)).add((FloatVector) e12.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d2), FloatVector.fromArray(F, y, y2 + W)).intoArray(y, y2 + W);
             ((FloatVector) a12.convertShape(VectorOperators.S2F, F, 1)).add((FloatVector) e12.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d2), FloatVector.fromArray(F, y, y2 + W + HALF)).intoArray(y, y2 + W + HALF);
+        }
+        if (offsets != null) {
+            float[] sums = quantized.blockSums();
+            for (int i = 0; i < STRIPS; i++) {
+                for (int j = 0; j < TOKENS; j++) {
+                    addOffsets(first + i, sums, t + j, y, yOff + j * yStride + i * W);
+                }
+            }
         }
     }
 }

@@ -70,18 +70,30 @@ class PackedMatrixTest {
         }
     }
 
+    /** The types whose minimums (or offsets) meet the activations' block sums, each at every batch size of {@link #batchesAndThreads}. */
+    static List<Arguments> typesWithOffsets() {
+        List<Arguments> out = new ArrayList<>();
+        for (GgmlType type : new GgmlType[] {GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q5_1, GgmlType.Q4_1}) {
+            for (Arguments a : batchesAndThreads()) {
+                out.add(Arguments.of(type, a.get()[0], a.get()[1]));
+            }
+        }
+        return out;
+    }
+
     /**
-     * Q4_K on Q8_K activations, as llama.cpp multiplies them: close to the exact product of the
-     * dequantised weights with the activations' values d·q (the kernel rounds once per sub-block, ggml once
-     * per super-block), and the same bits for a token alone, in any batch and on any number of threads.
+     * Q4_K and Q5_K on Q8_K activations, Q5_1 and Q4_1 on Q8_0 ones, as llama.cpp multiplies them: close to
+     * the exact product of the dequantised weights with the activations' values d·q (the kernels round once
+     * per block of 32, ggml once per super-block, and take the offsets' part apart), and the same bits for
+     * a token alone, in any batch and on any number of threads.
      */
-    @ParameterizedTest(name = "batch={0} threads={1}")
-    @MethodSource("batchesAndThreads")
-    void q4_KIsTheProductOfItsValuesWithQ8_KActivations(int batch, int threads) {
+    @ParameterizedTest(name = "{0} batch={1} threads={2}")
+    @MethodSource("typesWithOffsets")
+    void isTheProductOfItsValuesWithItsActivations(GgmlType type, int batch, int threads) {
         SplittableRandom r = new SplittableRandom(batch * 11L + threads);
         int cols = 512;
-        int w = stripRows(GgmlType.Q4_K);
-        Tensor m = quantized(GgmlType.Q4_K, cols, 9 * w, r);
+        int w = stripRows(type);
+        Tensor m = quantized(type, cols, 9 * w, r);
         int xStride = cols + 1;
         float[] x = gaussian(r, batch * xStride);
         float[] y = new float[batch * m.rows()];
@@ -94,10 +106,10 @@ class PackedMatrixTest {
                 mm.apply(m, java.util.Arrays.copyOfRange(x, t * xStride, (t + 1) * xStride), xStride, alone[t], m.rows(), 1);
             }
         }
-        Q8Activations q = new Q8Activations(FloatOpsProvider.get(), ActivationFormat.Q8_K);
+        Q8Activations q = new Q8Activations(FloatOpsProvider.get(), ActivationFormat.forWeights(type));
         q.quantize(x, xStride, cols, batch);
         float[] values = new float[cols * m.rows()];
-        BlockCodecs.of(GgmlType.Q4_K).dequantize(m.data(), 0, values, 0, values.length);
+        BlockCodecs.of(type).dequantize(m.data(), 0, values, 0, values.length);
         for (int t = 0; t < batch; t++) {
             for (int row = 0; row < m.rows(); row++) {
                 double exact = 0;
@@ -282,7 +294,7 @@ class PackedMatrixTest {
 
     /** Any strip range a thread may get, including ones that start inside a group. */
     @ParameterizedTest(name = "{0}")
-    @org.junit.jupiter.params.provider.EnumSource(value = GgmlType.class, names = {"Q4_0", "Q4_K", "Q5_0", "Q6_K", "Q8_0"})
+    @org.junit.jupiter.params.provider.EnumSource(value = GgmlType.class, names = {"Q4_0", "Q4_K", "Q5_0", "Q5_1", "Q4_1", "Q5_K", "Q6_K", "Q8_0"})
     void everyStripRangeGivesTheSameBits(GgmlType type) {
         SplittableRandom r = new SplittableRandom(3);
         int cols = type == GgmlType.Q4_0 ? 96 : 256;
@@ -375,7 +387,7 @@ class PackedMatrixTest {
      * out as the reference says, and the outputs past them stay untouched, alone and batched.
      */
     @ParameterizedTest(name = "{0}")
-    @org.junit.jupiter.params.provider.EnumSource(value = GgmlType.class, names = {"Q4_0", "Q4_K", "Q5_0", "Q6_K", "Q8_0"})
+    @org.junit.jupiter.params.provider.EnumSource(value = GgmlType.class, names = {"Q4_0", "Q4_K", "Q5_0", "Q5_1", "Q4_1", "Q5_K", "Q6_K", "Q8_0"})
     void aPartLastStripIsPaddedNotWrittenPast(GgmlType type) {
         SplittableRandom r = new SplittableRandom(11);
         assumeTrue(type != GgmlType.Q6_K && type != GgmlType.Q8_0 || stripRows() >= 16, "Q6_K and Q8_0 strips need vectors of 16 shorts or more");
@@ -406,7 +418,7 @@ class PackedMatrixTest {
                             case Q5_0 -> q5_0Reference(m, row, q, t);
                             case Q6_K -> q6_KReference(m, row, q, t);
                             case Q8_0 -> q8_0Reference(m, row, q, t);
-                            default -> whole[t * full.rows() + row];   // Q4_K: the same rows as whole strips
+                            default -> whole[t * full.rows() + row];   // the others: the same rows as whole strips
                         };
                         assertThat(y[t * stride + row]).as("batch %d token %d row %d", batch, t, row)
                                 .isEqualTo(expected).isEqualTo(whole[t * full.rows() + row]);
@@ -428,8 +440,11 @@ class PackedMatrixTest {
         assertThat(PackedMatrix.of(f16)).isNull();
         assertThat(PackedMatrix.of(quantized(GgmlType.Q6_K, 256, w + 1, r)) != null).isEqualTo(w >= 16);
         assertThat(PackedMatrix.of(quantized(GgmlType.Q8_0, 256, w + 3, r)) != null).isEqualTo(w >= 16);
-        Tensor q5_1 = quantized(GgmlType.Q5_1, 256, w, r);
-        assertThat(PackedMatrix.of(q5_1)).as("no integer kernel for Q5_1").isNull();
+        Tensor q3_K = quantized(GgmlType.Q3_K, 256, w, r);
+        assertThat(PackedMatrix.of(q3_K)).as("no integer kernel for Q3_K").isNull();
+        assertThat(PackedMatrix.of(quantized(GgmlType.Q5_1, 256, w + 2, r)).activations()).isEqualTo(ActivationFormat.Q8_0);
+        assertThat(PackedMatrix.of(quantized(GgmlType.Q4_1, 256, w + 2, r)).activations()).isEqualTo(ActivationFormat.Q8_0);
+        assertThat(PackedMatrix.of(quantized(GgmlType.Q5_K, 256, w + 2, r)).activations()).isEqualTo(ActivationFormat.Q8_K);
         assertThat(PackedMatrix.of(quantized(GgmlType.Q5_0, 256, w + 2, r))).isNotNull();
         assertThat(PackedMatrix.of(quantized(GgmlType.Q5_0, 256, w, r)).activations()).isEqualTo(ActivationFormat.Q8_0);
         if (w >= 16) {
