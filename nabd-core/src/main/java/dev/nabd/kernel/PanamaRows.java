@@ -66,6 +66,8 @@ final class PanamaRows {
             case Q4_1 -> new Legacy(true, false);
             case Q5_0 -> new Legacy(false, true);
             case Q5_1 -> new Legacy(true, true);
+            case Q2_K -> new Q2_K();
+            case Q3_K -> new Q3_K();
             case Q4_K -> new Q4_K();
             case Q6_K -> L == 16 ? new Q6_K() : null;   // see Q6_K
             default -> null;
@@ -517,6 +519,136 @@ final class PanamaRows {
                         long q = ql + 32 * (k & 1);
                         values(ints(w, q), h0, k, 0, d, scales).intoArray(out, y + 32 * k);
                         values(ints(w, q + 16), h1, k, 16, d, scales).intoArray(out, y + 32 * k + 16);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Q2_K super-blocks of 256 (84 bytes): 16 bytes of sub-block scale (low nibble) and min (high nibble),
+     * 64 bytes of 2-bit values, fp16 d and dmin. Sub-block s = 8h + 2k + t (16 values) takes bit pair k of
+     * bytes 32h + 16t .. +16; its values are d·sc·q − dmin·m, computed as the codec computes them (a
+     * product, then a difference: the same bits). The decoding is written out in both loops: a helper
+     * taking or returning vectors would box them wherever C2 does not inline it.
+     */
+    static final class Q2_K implements RowOps {
+        @Override
+        public float dot(MemorySegment w, long off, float[] x, int xOff, int n) {
+            FloatVector acc = FloatVector.zero(F);
+            for (int b = 0; b < n / 256; b++) {
+                long blk = off + 84L * b;
+                float d = f16(w, blk + 80);
+                float dmin = f16(w, blk + 82);
+                long scales0 = w.get(I64, blk);   // sub-block s's scale and min: byte s % 8 of the first or second long
+                long scales1 = w.get(I64, blk + 8);
+                for (int s = 0; s < 16; s++) {
+                    int sc = (int) ((s < 8 ? scales0 : scales1) >>> 8 * (s % 8)) & 0xFF;
+                    float dl = d * (sc & 0xF);
+                    float ml = dmin * (sc >>> 4);
+                    long q = blk + 16 + 32L * (s / 8) + 16L * (s % 2);
+                    int shift = 2 * ((s % 8) / 2);
+                    int xs = xOff + 256 * b + 16 * s;
+                    for (int j = 0; j < 16; j += L) {
+                        acc = toFloat(ints(w, q + j).lanewise(VectorOperators.ASHR, shift).and(3)).mul(dl).sub(ml)
+                                .fma(FloatVector.fromArray(F, x, xs + j), acc);
+                    }
+                }
+            }
+            for (VectorShuffle<Float> h : PanamaFloatOps.HALVES) {
+                acc = acc.add(acc.rearrange(h));
+            }
+            return acc.lane(0);
+        }
+
+        @Override
+        public void dequantize(MemorySegment w, long off, float[] out, int outOff, int n) {
+            for (int b = 0; b < n / 256; b++) {
+                long blk = off + 84L * b;
+                float d = f16(w, blk + 80);
+                float dmin = f16(w, blk + 82);
+                long scales0 = w.get(I64, blk);   // sub-block s's scale and min: byte s % 8 of the first or second long
+                long scales1 = w.get(I64, blk + 8);
+                for (int s = 0; s < 16; s++) {
+                    int sc = (int) ((s < 8 ? scales0 : scales1) >>> 8 * (s % 8)) & 0xFF;
+                    float dl = d * (sc & 0xF);
+                    float ml = dmin * (sc >>> 4);
+                    long q = blk + 16 + 32L * (s / 8) + 16L * (s % 2);
+                    int shift = 2 * ((s % 8) / 2);
+                    int ys = outOff + 256 * b + 16 * s;
+                    for (int j = 0; j < 16; j += L) {
+                        toFloat(ints(w, q + j).lanewise(VectorOperators.ASHR, shift).and(3)).mul(dl).sub(ml).intoArray(out, ys + j);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Q3_K super-blocks of 256 (110 bytes): 32 bytes hmask, 64 bytes of 2-bit values, 12 bytes of 6-bit
+     * scales, fp16 d. Sub-block s = 8h + 2k + t (16 values) takes bit pair k of bytes 32 + 32h + 16t .. +16
+     * and, as its third bit, bit 4h + k of hmask bytes 16t .. +16, set meaning q = low and clear q = low − 4;
+     * its values are d·(scale − 32)·q, the product the codec computes.
+     */
+    static final class Q3_K implements RowOps {
+        /**
+         * Sub-block j's signed scale from the scale field read as a long (bytes 96..103: low nibbles, j in
+         * byte j % 8, nibble j / 8) and an int (bytes 104..107: high bit pairs, byte j % 4, pair j / 4), once
+         * per super-block.
+         */
+        static int scale(long lows, int highs, int j) {
+            int low = (int) (lows >>> (8 * (j % 8) + 4 * (j / 8))) & 0xF;
+            int high = highs >>> (8 * (j % 4) + 2 * (j / 4)) & 3;
+            return (low | high << 4) - 32;
+        }
+
+        @Override
+        public float dot(MemorySegment w, long off, float[] x, int xOff, int n) {
+            FloatVector acc = FloatVector.zero(F);
+            for (int b = 0; b < n / 256; b++) {
+                long blk = off + 110L * b;
+                float d = f16(w, blk + 108);
+                long lows = w.get(I64, blk + 96);
+                int highs = w.get(U32, blk + 104);
+                for (int s = 0; s < 16; s++) {
+                    float dl = d * scale(lows, highs, s);
+                    long q = blk + 32 + 32L * (s / 8) + 16L * (s % 2);
+                    long hmask = blk + 16L * (s % 2);
+                    int shift = 2 * ((s % 8) / 2);
+                    int bit = 4 * (s / 8) + (s % 8) / 2;
+                    int xs = xOff + 256 * b + 16 * s;
+                    for (int j = 0; j < 16; j += L) {
+                        IntVector low = ints(w, q + j).lanewise(VectorOperators.ASHR, shift).and(3);
+                        IntVector third = ints(w, hmask + j).lanewise(VectorOperators.ASHR, bit).and(1);
+                        acc = toFloat(low.add(third.lanewise(VectorOperators.LSHL, 2)).sub(4)).mul(dl)
+                                .fma(FloatVector.fromArray(F, x, xs + j), acc);
+                    }
+                }
+            }
+            for (VectorShuffle<Float> h : PanamaFloatOps.HALVES) {
+                acc = acc.add(acc.rearrange(h));
+            }
+            return acc.lane(0);
+        }
+
+        @Override
+        public void dequantize(MemorySegment w, long off, float[] out, int outOff, int n) {
+            for (int b = 0; b < n / 256; b++) {
+                long blk = off + 110L * b;
+                float d = f16(w, blk + 108);
+                long lows = w.get(I64, blk + 96);
+                int highs = w.get(U32, blk + 104);
+                for (int s = 0; s < 16; s++) {
+                    float dl = d * scale(lows, highs, s);
+                    long q = blk + 32 + 32L * (s / 8) + 16L * (s % 2);
+                    long hmask = blk + 16L * (s % 2);
+                    int shift = 2 * ((s % 8) / 2);
+                    int bit = 4 * (s / 8) + (s % 8) / 2;
+                    int ys = outOff + 256 * b + 16 * s;
+                    for (int j = 0; j < 16; j += L) {
+                        IntVector low = ints(w, q + j).lanewise(VectorOperators.ASHR, shift).and(3);
+                        IntVector third = ints(w, hmask + j).lanewise(VectorOperators.ASHR, bit).and(1);
+                        toFloat(low.add(third.lanewise(VectorOperators.LSHL, 2)).sub(4)).mul(dl).intoArray(out, ys + j);
                     }
                 }
             }
