@@ -542,16 +542,35 @@ final class PanamaRows {
                 float dmin = f16(w, blk + 82);
                 long scales0 = w.get(I64, blk);   // sub-block s's scale and min: byte s % 8 of the first or second long
                 long scales1 = w.get(I64, blk + 8);
-                for (int s = 0; s < 16; s++) {
-                    int sc = (int) ((s < 8 ? scales0 : scales1) >>> 8 * (s % 8)) & 0xFF;
-                    float dl = d * (sc & 0xF);
-                    float ml = dmin * (sc >>> 4);
-                    long q = blk + 16 + 32L * (s / 8) + 16L * (s % 2);
-                    int shift = 2 * ((s % 8) / 2);
-                    int xs = xOff + 256 * b + 16 * s;
-                    for (int j = 0; j < 16; j += L) {
-                        acc = toFloat(ints(w, q + j).lanewise(VectorOperators.ASHR, shift).and(3)).mul(dl).sub(ml)
-                                .fma(FloatVector.fromArray(F, x, xs + j), acc);
+                if (L == 16) {
+                    // A sub-block is one vector: each quant vector serves four (bit pairs k), loaded once;
+                    // sub-blocks still in row order, t = s % 2 alternating.
+                    for (int h = 0; h < 2; h++) {
+                        IntVector quants0 = ints(w, blk + 16 + 32L * h);
+                        IntVector quants1 = ints(w, blk + 32 + 32L * h);
+                        long scales = h == 0 ? scales0 : scales1;
+                        for (int k = 0; k < 4; k++) {
+                            int xs = xOff + 256 * b + 16 * (8 * h + 2 * k);
+                            int sc = (int) (scales >>> 16 * k) & 0xFF;
+                            acc = toFloat(quants0.lanewise(VectorOperators.ASHR, 2 * k).and(3)).mul(d * (sc & 0xF)).sub(dmin * (sc >>> 4))
+                                    .fma(FloatVector.fromArray(F, x, xs), acc);
+                            sc = (int) (scales >>> 16 * k + 8) & 0xFF;
+                            acc = toFloat(quants1.lanewise(VectorOperators.ASHR, 2 * k).and(3)).mul(d * (sc & 0xF)).sub(dmin * (sc >>> 4))
+                                    .fma(FloatVector.fromArray(F, x, xs + 16), acc);
+                        }
+                    }
+                } else {
+                    for (int s = 0; s < 16; s++) {
+                        int sc = (int) ((s < 8 ? scales0 : scales1) >>> 8 * (s % 8)) & 0xFF;
+                        float dl = d * (sc & 0xF);
+                        float ml = dmin * (sc >>> 4);
+                        long q = blk + 16 + 32L * (s / 8) + 16L * (s % 2);
+                        int shift = 2 * ((s % 8) / 2);
+                        int xs = xOff + 256 * b + 16 * s;
+                        for (int j = 0; j < 16; j += L) {
+                            acc = toFloat(ints(w, q + j).lanewise(VectorOperators.ASHR, shift).and(3)).mul(dl).sub(ml)
+                                    .fma(FloatVector.fromArray(F, x, xs + j), acc);
+                        }
                     }
                 }
             }
@@ -610,18 +629,39 @@ final class PanamaRows {
                 float d = f16(w, blk + 108);
                 long lows = w.get(I64, blk + 96);
                 int highs = w.get(U32, blk + 104);
-                for (int s = 0; s < 16; s++) {
-                    float dl = d * scale(lows, highs, s);
-                    long q = blk + 32 + 32L * (s / 8) + 16L * (s % 2);
-                    long hmask = blk + 16L * (s % 2);
-                    int shift = 2 * ((s % 8) / 2);
-                    int bit = 4 * (s / 8) + (s % 8) / 2;
-                    int xs = xOff + 256 * b + 16 * s;
-                    for (int j = 0; j < 16; j += L) {
-                        IntVector low = ints(w, q + j).lanewise(VectorOperators.ASHR, shift).and(3);
-                        IntVector third = ints(w, hmask + j).lanewise(VectorOperators.ASHR, bit).and(1);
-                        acc = toFloat(low.add(third.lanewise(VectorOperators.LSHL, 2)).sub(4)).mul(dl)
-                                .fma(FloatVector.fromArray(F, x, xs + j), acc);
+                if (L == 16) {
+                    // A sub-block is one vector: the two hmask vectors serve all sixteen, each quant vector
+                    // four (bit pairs k), loaded once; sub-blocks still in row order, t = s % 2 alternating.
+                    IntVector third0 = ints(w, blk);
+                    IntVector third1 = ints(w, blk + 16);
+                    for (int h = 0; h < 2; h++) {
+                        IntVector quants0 = ints(w, blk + 32 + 32L * h);
+                        IntVector quants1 = ints(w, blk + 48 + 32L * h);
+                        for (int k = 0; k < 4; k++) {
+                            int s = 8 * h + 2 * k;
+                            int xs = xOff + 256 * b + 16 * s;
+                            IntVector q = quants0.lanewise(VectorOperators.ASHR, 2 * k).and(3)
+                                    .add(third0.lanewise(VectorOperators.ASHR, 4 * h + k).and(1).lanewise(VectorOperators.LSHL, 2)).sub(4);
+                            acc = toFloat(q).mul(d * scale(lows, highs, s)).fma(FloatVector.fromArray(F, x, xs), acc);
+                            q = quants1.lanewise(VectorOperators.ASHR, 2 * k).and(3)
+                                    .add(third1.lanewise(VectorOperators.ASHR, 4 * h + k).and(1).lanewise(VectorOperators.LSHL, 2)).sub(4);
+                            acc = toFloat(q).mul(d * scale(lows, highs, s + 1)).fma(FloatVector.fromArray(F, x, xs + 16), acc);
+                        }
+                    }
+                } else {
+                    for (int s = 0; s < 16; s++) {
+                        float dl = d * scale(lows, highs, s);
+                        long q = blk + 32 + 32L * (s / 8) + 16L * (s % 2);
+                        long hmask = blk + 16L * (s % 2);
+                        int shift = 2 * ((s % 8) / 2);
+                        int bit = 4 * (s / 8) + (s % 8) / 2;
+                        int xs = xOff + 256 * b + 16 * s;
+                        for (int j = 0; j < 16; j += L) {
+                            IntVector low = ints(w, q + j).lanewise(VectorOperators.ASHR, shift).and(3);
+                            IntVector third = ints(w, hmask + j).lanewise(VectorOperators.ASHR, bit).and(1);
+                            acc = toFloat(low.add(third.lanewise(VectorOperators.LSHL, 2)).sub(4)).mul(dl)
+                                    .fma(FloatVector.fromArray(F, x, xs + j), acc);
+                        }
                     }
                 }
             }
