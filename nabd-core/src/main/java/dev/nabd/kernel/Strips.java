@@ -21,6 +21,15 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Each type's kernels compute an output with the same operations in the same order in {@link #one}
  * and {@link #tile}, so results do not depend on the batch.
+ *
+ * <p>The kernels are larger than C2 parses in one go. It inlines a method's callees while parsing up to
+ * about 18000 nodes (NodeCountInliningCutoff, fixed in product builds) and the rest incrementally
+ * afterwards; a Vector API call costs 130 to 980 nodes at parse, so every kernel here crosses that line
+ * (Q4Strips.oneQ4K about halfway through its bytecode, -XX:+LogCompilation of {@code nabd bench},
+ * 2026-12-04). In the incremental part an intrinsic whose input is not typed yet can fail for good and
+ * stay a call, its vectors then boxed on the heap: seen in one of four logged random-order runs of the
+ * test suite (oneQ4K's last add, Q6Strips.tile's stores), in no bench run. Splitting oneQ4K in two did
+ * not bring either half under the line and cost 16% from memory, so it stays whole.
  */
 abstract class Strips implements PackedMatrix {
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
