@@ -69,6 +69,7 @@ final class PanamaRows {
             case Q2_K -> new Q2_K();
             case Q3_K -> new Q3_K();
             case Q4_K -> new Q4_K();
+            case Q5_K -> new Q5_K();
             case Q6_K -> L == 16 ? new Q6_K() : null;   // see Q6_K
             default -> null;
         };
@@ -689,6 +690,68 @@ final class PanamaRows {
                         IntVector low = ints(w, q + j).lanewise(VectorOperators.ASHR, shift).and(3);
                         IntVector third = ints(w, hmask + j).lanewise(VectorOperators.ASHR, bit).and(1);
                         toFloat(low.add(third.lanewise(VectorOperators.LSHL, 2)).sub(4)).mul(dl).intoArray(out, ys + j);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Q5_K super-blocks of 256 (176 bytes): fp16 d and dmin, 12 bytes of 6-bit scales and mins (as Q4_K's),
+     * 32 bytes qh whose bit s is sub-block s's fifth bit, 128 bytes where sub-blocks 2g and 2g+1 are the low
+     * and high nibbles of bytes 32g .. +32. Values d·sc·q − dmin·m, a product then a difference as the
+     * codec computes them. (The integer kernel, {@link Q5Strips}, serves Q5_K wherever its copy fits the
+     * heap; this one the rest, and exact math.)
+     */
+    static final class Q5_K implements RowOps {
+        @Override
+        public float dot(MemorySegment w, long off, float[] x, int xOff, int n) {
+            FloatVector acc = FloatVector.zero(F);
+            for (int b = 0; b < n / 256; b++) {
+                long blk = off + 176L * b;
+                float d = f16(w, blk);
+                float dmin = f16(w, blk + 2);
+                int w0 = w.get(U32, blk + 4);
+                int w1 = w.get(U32, blk + 8);
+                int w2 = w.get(U32, blk + 12);
+                for (int s = 0; s < 8; s++) {
+                    float dl = d * Q4_K.scale(w0, w2, s);
+                    float ml = dmin * Q4_K.min(w1, w2, s);
+                    long qs = blk + 48 + 32L * (s / 2);
+                    int shift = 4 * (s % 2);
+                    int xs = xOff + 256 * b + 32 * s;
+                    for (int j = 0; j < 32; j += L) {
+                        IntVector q = ints(w, qs + j).lanewise(VectorOperators.ASHR, shift).and(0xF)
+                                .add(ints(w, blk + 16 + j).lanewise(VectorOperators.ASHR, s).and(1).lanewise(VectorOperators.LSHL, 4));
+                        acc = toFloat(q).mul(dl).sub(ml).fma(FloatVector.fromArray(F, x, xs + j), acc);
+                    }
+                }
+            }
+            for (VectorShuffle<Float> h : PanamaFloatOps.HALVES) {
+                acc = acc.add(acc.rearrange(h));
+            }
+            return acc.lane(0);
+        }
+
+        @Override
+        public void dequantize(MemorySegment w, long off, float[] out, int outOff, int n) {
+            for (int b = 0; b < n / 256; b++) {
+                long blk = off + 176L * b;
+                float d = f16(w, blk);
+                float dmin = f16(w, blk + 2);
+                int w0 = w.get(U32, blk + 4);
+                int w1 = w.get(U32, blk + 8);
+                int w2 = w.get(U32, blk + 12);
+                for (int s = 0; s < 8; s++) {
+                    float dl = d * Q4_K.scale(w0, w2, s);
+                    float ml = dmin * Q4_K.min(w1, w2, s);
+                    long qs = blk + 48 + 32L * (s / 2);
+                    int shift = 4 * (s % 2);
+                    int ys = outOff + 256 * b + 32 * s;
+                    for (int j = 0; j < 32; j += L) {
+                        IntVector q = ints(w, qs + j).lanewise(VectorOperators.ASHR, shift).and(0xF)
+                                .add(ints(w, blk + 16 + j).lanewise(VectorOperators.ASHR, s).and(1).lanewise(VectorOperators.LSHL, 4));
+                        toFloat(q).mul(dl).sub(ml).intoArray(out, ys + j);
                     }
                 }
             }
