@@ -7,9 +7,9 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * What the packed weight types share ({@link Q4Strips}, {@link Q5Strips}, {@link Q6Strips},
+ * What the packed weight types share ({@link Q3Strips}, {@link Q4Strips}, {@link Q5Strips}, {@link Q6Strips},
  * {@link Q8Strips}): strips of rows across the lanes of the machine's vectors (W 16-bit lanes: 32 with
- * AVX-512, 16 with AVX2; a strip is W rows, or 2W for Q4 and Q6 whose lanes hold two rows each), and the order
+ * AVX-512, 16 with AVX2; a strip is W rows, or 2W for Q3, Q4 and Q6 whose lanes hold two rows each), and the order
  * in which a product walks them. One token, or a range too small for a group, goes strip by strip
  * through the decode kernel {@link #one}. A batch goes a group of strips at a time: {@link #unpack} turns
  * the group into 16-bit values once (where the type's tile needs them), then {@link #tile} runs it by
@@ -52,7 +52,7 @@ abstract class Strips implements PackedMatrix {
     final int cols;
     private final ActivationFormat activations;
     private final int group;
-    /** Rows per strip: W, or a multiple of W where a lane holds several rows ({@link Q4Strips}, {@link Q6Strips}). */
+    /** Rows per strip: W, or a multiple of W where a lane holds several rows ({@link Q3Strips}, {@link Q4Strips}, {@link Q6Strips}). */
     private final int height;
 
     /**
