@@ -18,7 +18,7 @@ import java.util.Map;
  * <p>One token (decode) uses the fused dot product of the weight type, reading each weight byte once.
  * A batch decodes each weight row once into a per-thread buffer and dots it with every activation row.
  *
- * <p>A matrix given to {@link #pack} beforehand (Q3_K, Q4_0, Q4_1, Q4_K, Q5_0, Q5_1, Q5_K, Q6_K and Q8_0 on the Vector API) is multiplied in its
+ * <p>A matrix given to {@link #pack} beforehand (Q2_K, Q3_K, Q4_0, Q4_1, Q4_K, Q5_0, Q5_1, Q5_K, Q6_K and Q8_0 on the Vector API) is multiplied in its
  * {@link PackedMatrix} form instead: the activations are quantised once per step to {@link Q8Activations}
  * (Q8_0, or Q8_K for the K-quants) and every product is an integer one, as llama.cpp computes it. Its results match llama.cpp's real
  * (quantised-activation) output rather than exact math on the dequantised weights.

@@ -14,7 +14,7 @@ import java.lang.reflect.Method;
  * <p>Each output is computed the same way whatever the batch: per block an exact integer sum (as ggml's
  * dot product for the type states it), then {@code y = fma(sum, d_w·d_x, y)} block after block. So a
  * token's result does not depend on its batch company or the number of threads. The implementations
- * ({@link Strips}: Q3_K; Q4_0 and Q4_K; Q5_0, Q5_1, Q4_1 and Q5_K; Q6_K; Q8_0) live behind the Vector API
+ * ({@link Strips}: Q2_K and Q3_K; Q4_0 and Q4_K; Q5_0, Q5_1, Q4_1 and Q5_K; Q6_K; Q8_0) live behind the Vector API
  * check of {@link #of}.
  */
 public interface PackedMatrix {
@@ -61,7 +61,7 @@ public interface PackedMatrix {
 
     /**
      * The packed form of {@code w}, or {@code null} when there is none for its type on this machine (no
-     * Vector API, a type without an integer kernel: Q3_K, Q4_0, Q4_1, Q4_K, Q5_0, Q5_1, Q5_K, Q6_K and Q8_0
+     * Vector API, a type without an integer kernel: Q2_K, Q3_K, Q4_0, Q4_1, Q4_K, Q5_0, Q5_1, Q5_K, Q6_K and Q8_0
      * have one) or it is too large for one Java array. Rows need not be whole strips: the last strip is padded.
      */
     static PackedMatrix of(Tensor w) {
@@ -71,11 +71,12 @@ public interface PackedMatrix {
     /**
      * The Java heap a packed copy of {@code w} takes (rows rounded up to 64, the tallest strip), or 0 when its
      * type has none. Q4_0 takes 18 bytes per 32 values (the file: 18), Q4_K 19 (18), Q5_0 36 (22), Q5_1 40
-     * (24), Q4_1 40 (20), Q5_K 40 (22), Q8_0 36 (34), Q3_K 148 per 256 (110), Q6_K 276 per 256 (210).
+     * (24), Q4_1 40 (20), Q5_K 40 (22), Q8_0 36 (34), Q2_K 168 per 256 (84), Q3_K 148 (110), Q6_K 276 (210).
      */
     static long heapBytes(Tensor w) {
         long rows = (w.rows() + 63L) / 64 * 64;
         return switch (w.type()) {
+            case Q2_K -> rows * w.cols() / 256 * 168;
             case Q3_K -> rows * w.cols() / 256 * 148;
             case Q4_0 -> rows * w.cols() / 32 * 18;
             case Q4_K -> rows * w.cols() / 32 * 19;
@@ -110,7 +111,7 @@ public interface PackedMatrix {
 
         static PackedMatrix pack(Tensor w) {
             Method of = switch (w.type()) {
-                case Q3_K -> Q3;
+                case Q2_K, Q3_K -> Q3;
                 case Q4_0, Q4_K -> Q4;
                 case Q4_1, Q5_0, Q5_1, Q5_K -> Q5;
                 case Q6_K -> Q6;

@@ -41,7 +41,7 @@ public final class Transformer {
 
     /**
      * @param quantizedActivations whether activations meet each weight type in the form llama.cpp gives
-     *        them (8-bit blocks for quantised weights), with Q3_K, Q4_0, Q4_1, Q4_K, Q5_0, Q5_1, Q5_K, Q6_K and Q8_0 matrices repacked now for the integer
+     *        them (8-bit blocks for quantised weights), with Q2_K, Q3_K, Q4_0, Q4_1, Q4_K, Q5_0, Q5_1, Q5_K, Q6_K and Q8_0 matrices repacked now for the integer
      *        kernel ({@link MatMul#pack}); false: exact math on the stored weights
      */
     public Transformer(ModelConfig config, ModelWeights weights, ThreadTeam team, FloatOps ops,

@@ -73,7 +73,7 @@ class PackedMatrixTest {
     /** The types held to the product of their values, each at every batch size of {@link #batchesAndThreads}. */
     static List<Arguments> typesAgainstTheirValues() {
         List<Arguments> out = new ArrayList<>();
-        for (GgmlType type : new GgmlType[] {GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q5_1, GgmlType.Q4_1, GgmlType.Q3_K}) {
+        for (GgmlType type : new GgmlType[] {GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q5_1, GgmlType.Q4_1, GgmlType.Q3_K, GgmlType.Q2_K}) {
             for (Arguments a : batchesAndThreads()) {
                 out.add(Arguments.of(type, a.get()[0], a.get()[1]));
             }
@@ -82,10 +82,10 @@ class PackedMatrixTest {
     }
 
     /**
-     * Q4_K, Q5_K and Q3_K on Q8_K activations, Q5_1 and Q4_1 on Q8_0 ones, as llama.cpp multiplies them:
-     * close to the exact product of the dequantised weights with the activations' values d·q (the kernels
-     * round once per block of 32, or of 16 for Q3_K, ggml once per super-block, and take the offsets' part
-     * apart), and the same bits for a token alone, in any batch and on any number of threads.
+     * Q4_K, Q5_K, Q3_K and Q2_K on Q8_K activations, Q5_1 and Q4_1 on Q8_0 ones, as llama.cpp multiplies
+     * them: close to the exact product of the dequantised weights with the activations' values d·q (the
+     * kernels round once per block of 32, or of 16 for Q3_K and Q2_K, ggml once per super-block, and take
+     * the offsets' part apart), and the same bits for a token alone, in any batch and on any number of threads.
      */
     @ParameterizedTest(name = "{0} batch={1} threads={2}")
     @MethodSource("typesAgainstTheirValues")
@@ -294,7 +294,7 @@ class PackedMatrixTest {
 
     /** Any strip range a thread may get, including ones that start inside a group. */
     @ParameterizedTest(name = "{0}")
-    @org.junit.jupiter.params.provider.EnumSource(value = GgmlType.class, names = {"Q3_K", "Q4_0", "Q4_K", "Q5_0", "Q5_1", "Q4_1", "Q5_K", "Q6_K", "Q8_0"})
+    @org.junit.jupiter.params.provider.EnumSource(value = GgmlType.class, names = {"Q2_K", "Q3_K", "Q4_0", "Q4_K", "Q5_0", "Q5_1", "Q4_1", "Q5_K", "Q6_K", "Q8_0"})
     void everyStripRangeGivesTheSameBits(GgmlType type) {
         SplittableRandom r = new SplittableRandom(3);
         int cols = type == GgmlType.Q4_0 ? 96 : 256;
@@ -387,7 +387,7 @@ class PackedMatrixTest {
      * out as the reference says, and the outputs past them stay untouched, alone and batched.
      */
     @ParameterizedTest(name = "{0}")
-    @org.junit.jupiter.params.provider.EnumSource(value = GgmlType.class, names = {"Q3_K", "Q4_0", "Q4_K", "Q5_0", "Q5_1", "Q4_1", "Q5_K", "Q6_K", "Q8_0"})
+    @org.junit.jupiter.params.provider.EnumSource(value = GgmlType.class, names = {"Q2_K", "Q3_K", "Q4_0", "Q4_K", "Q5_0", "Q5_1", "Q4_1", "Q5_K", "Q6_K", "Q8_0"})
     void aPartLastStripIsPaddedNotWrittenPast(GgmlType type) {
         SplittableRandom r = new SplittableRandom(11);
         assumeTrue(type != GgmlType.Q6_K && type != GgmlType.Q8_0 || stripRows() >= 16, "Q6_K and Q8_0 strips need vectors of 16 shorts or more");
@@ -440,8 +440,9 @@ class PackedMatrixTest {
         assertThat(PackedMatrix.of(f16)).isNull();
         assertThat(PackedMatrix.of(quantized(GgmlType.Q6_K, 256, w + 1, r)) != null).isEqualTo(w >= 16);
         assertThat(PackedMatrix.of(quantized(GgmlType.Q8_0, 256, w + 3, r)) != null).isEqualTo(w >= 16);
-        Tensor q2_K = quantized(GgmlType.Q2_K, 256, w, r);
-        assertThat(PackedMatrix.of(q2_K)).as("no integer kernel for Q2_K").isNull();
+        Tensor bf16 = new Tensor("bf16", GgmlType.BF16, new long[] {64, w}, MemorySegment.ofArray(new byte[64 * w * 2]));
+        assertThat(PackedMatrix.of(bf16)).isNull();
+        assertThat(PackedMatrix.of(quantized(GgmlType.Q2_K, 256, 2 * w + 2, r)).activations()).isEqualTo(ActivationFormat.Q8_K);
         assertThat(PackedMatrix.of(quantized(GgmlType.Q3_K, 256, 2 * w + 2, r)).activations()).isEqualTo(ActivationFormat.Q8_K);
         assertThat(PackedMatrix.of(quantized(GgmlType.Q5_1, 256, w + 2, r)).activations()).isEqualTo(ActivationFormat.Q8_0);
         assertThat(PackedMatrix.of(quantized(GgmlType.Q4_1, 256, w + 2, r)).activations()).isEqualTo(ActivationFormat.Q8_0);
