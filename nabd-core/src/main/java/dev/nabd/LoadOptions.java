@@ -9,8 +9,9 @@ import dev.nabd.tensor.GgmlType;
  * @param threads threads for the forward pass; 0 means one per physical core
  * @param maxBatch most tokens evaluated in one forward pass (prompt chunks)
  * @param kvType how the KV cache stores keys and values: F16 (the default), F32 or Q8_0
- * @param quantizedActivations multiply weights of the types that have an integer kernel (Q4_0, Q4_K) with
- *        activations quantised to 8 bits, as llama.cpp does (the default, faster); false multiplies every
+ * @param quantizedActivations multiply weights of the types that have an integer kernel (Q2_K, Q3_K, Q4_0,
+ *        Q4_1, Q4_K, Q5_0, Q5_1, Q5_K, Q6_K, Q8_0) with activations quantised to 8 bits, and the others with
+ *        activations rounded as llama.cpp rounds them (the default, faster); false multiplies every
  *        weight, dequantised, with float activations (exact math on the stored weights)
  */
 public record LoadOptions(int contextLength, int threads, int maxBatch, GgmlType kvType, boolean quantizedActivations) {

@@ -40,7 +40,7 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 2)
 public class KernelBenchmark {
 
-    @Param({"F16", "Q8_0", "Q4_0", "Q5_0", "Q4_K", "Q6_K"})
+    @Param({"F16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"})
     public String type;
 
     @Param({"2048x8192", "896x4864"})

@@ -10,8 +10,8 @@ import dev.nabd.tensor.QuantMath;
  * reproduces llama.cpp's real output on a file rather than exact math on its stored weights.
  *
  * <p>{@link #round} replaces each value with the one its 8- or 16-bit form stands for; the float product
- * that follows then equals ggml's integer one up to float rounding. (Q4_0 has a true integer kernel,
- * {@link PackedMatrix}, fed by {@link Q8Activations} with the same rounding.)
+ * that follows then equals ggml's integer one up to float rounding. (Most quantised types have a true
+ * integer kernel, {@link PackedMatrix}, fed by {@link Q8Activations} with the same rounding.)
  */
 public enum ActivationFormat {
     /** Float activations (F32 weights). */

@@ -118,8 +118,8 @@ public interface PackedMatrix {
                 case Q8_0 -> Q8;
                 default -> null;
             };
-            if (of == null) {
-                return null;
+            if (of == null || w.cols() % w.type().blockSize() != 0) {
+                return null;   // a row of part blocks: no file has one (GgufReader refuses it), a hand-built tensor might
             }
             try {
                 return (PackedMatrix) of.invoke(null, w);

@@ -27,8 +27,8 @@ import java.nio.ByteOrder;
  * writes, so that a token's result does not depend on whether its matrix product ran fused (one token) or
  * decoded-then-tiled (a batch). So each kernel computes every weight by the same expression in both
  * methods: a helper shared by both, or, for F16/BF16 and Q8_0 (which also read the KV cache in
- * attention), the expression written out in each loop, to be kept in step, because C2 at times left
- * such a helper out of line and boxed every vector it returned. Its dot product keeps FloatOps'
+ * attention) and for Q2_K, Q3_K and Q5_K, the expression written out in each loop, to be kept in step,
+ * because C2 at times left such a helper out of line and boxed every vector it returned. Its dot product keeps FloatOps'
  * summation order, as {@link PanamaFloatOps} writes it: one accumulator taking the vectors of L values in
  * row order, its lanes summed by the tree of {@link PanamaFloatOps#HALVES}. Where a block stores its
  * values out of row order (nibble halves), the loops follow the values, not the bytes.

@@ -34,7 +34,8 @@ import java.nio.ByteOrder;
  * than Q4_0's j and j+16, so that one pair of sums serves one scale: per pair j, as in Q4Strips,
  * P += (v &amp; 0xFF)·x_j + (v &gt;&gt;&gt; 8)·x_j+8 and Q += (v &gt;&gt;&gt; 4 &amp; 0xF)·x_j + (v &gt;&gt;&gt; 12)·x_j+8
  * modulo 2^16; with b the bias (4 for Q3_K, 0 for Q2_K), the high row's Σ (n − b)·x is then Q − bΣx and
- * the low row's P − 16Q − bΣx, exact (at most 16·7·127 = 14224 in magnitude).
+ * the low row's P − 16Q − bΣx, exact: at most 16·4·127 = 8128 in magnitude (Q2_K 16·3·127 = 6096),
+ * however far the unsigned sums wrapped.
  *
  * <p>Arithmetic, per row: block after block, {@code y = fma(sum, d·sc·d_x, y)}, where ggml's
  * {@code vec_dot_q3_K_q8_K} sums sc·sum in integers over the super-block and scales once: the same value

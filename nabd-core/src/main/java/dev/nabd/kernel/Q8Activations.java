@@ -22,7 +22,8 @@ import java.util.Arrays;
  *   (ties to even) and d = 1/iscale in float.</li>
  * </ul>
  * Either way {@link #scale} gives d per block of 32 values (a Q8_K d repeated over its eight), and
- * {@link #blockSum} d·Σq per 32 values, which K-quant products need for their minimums.
+ * {@link #blockSum} d·Σq per 32 values, which products with minimums or offsets need (the K-quants,
+ * Q4_1, Q5_1).
  *
  * <p>Buffers grow to the largest batch seen and are then reused: quantising does not allocate once a
  * batch of that size has been seen.
@@ -98,8 +99,9 @@ public final class Q8Activations {
         int blocks = cols / BLOCK;
         for (int r = from; r < to; r++) {
             quantizeRow(x, stride, r, blocks);
-            // One pass over each block's integers gives every sum the kernels take: per 8 (Q6_K), per 32
-            // (Q4 offsets, K-quant minimums), and the 16-bit copy.
+            // One pass over each block's integers gives every sum the kernels take: per 8 (Q6_K, and per 16
+            // from two of them for Q3_K and Q2_K), per 32 (Q4 offsets, minimums and offsets of the other
+            // types), and the 16-bit copy.
             for (int b = r * blocks; b < (r + 1) * blocks; b++) {
                 int sum = 0;
                 for (int o = b * BLOCK / 8; o < (b + 1) * BLOCK / 8; o++) {
@@ -206,7 +208,7 @@ public final class Q8Activations {
 
     /**
      * 32·Σq of each run of 8 values, row after row: what {@link Q6Strips} takes off its sums of
-     * unsigned values.
+     * unsigned values, and {@link Q3Strips} (two of them) of its sums of nibbles.
      */
     short[] octetSums() {
         return octets;
@@ -227,7 +229,7 @@ public final class Q8Activations {
         return d;
     }
 
-    /** d·Σq of each block of 32, row after row (the K-quants take their minimums off with it). */
+    /** d·Σq of each block of 32, row after row (the minimums and offsets of the K-quants, Q4_1 and Q5_1 meet it). */
     float[] blockSums() {
         return sums;
     }

@@ -95,7 +95,72 @@ class PackedMatrixTest {
         int w = stripRows(type);
         Tensor m = quantized(type, cols, 9 * w, r);
         int xStride = cols + 1;
-        float[] x = gaussian(r, batch * xStride);
+        assertProductOfValues(m, gaussian(r, batch * xStride), xStride, batch, threads);
+    }
+
+    /**
+     * Q3_K and Q2_K at their extremes: every value of a row's block −4 or +3 (Q3_K: nibbles 0 and 7) or 0
+     * and 3 (Q2_K), the largest scales and mins, every activation its block's largest (q_x = ±127). The
+     * blocks' 16-bit sums reach −8128 and the unsigned sums they are taken from wrap around 16 bits; the
+     * two rows of a lane differ in every combination across blocks. Through the decode kernel and a batch.
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(value = GgmlType.class, names = {"Q3_K", "Q2_K"})
+    void q3Extremes(GgmlType type) {
+        int w = stripRows(type);
+        int cols = 512;
+        int rows = 2 * w;
+        boolean two = type == GgmlType.Q2_K;
+        int bytes = two ? 84 : 110;
+        MemorySegment data = MemorySegment.ofArray(new byte[rows * cols / 256 * bytes]);
+        for (int row = 0; row < rows; row++) {
+            for (int sb = 0; sb < cols / 256; sb++) {
+                long blk = (long) (row * cols / 256 + sb) * bytes;
+                if (two) {
+                    data.set(ValueLayout.JAVA_SHORT_UNALIGNED, blk + 80, Float.floatToFloat16(0.5f));
+                    data.set(ValueLayout.JAVA_SHORT_UNALIGNED, blk + 82, Float.floatToFloat16(0.25f));
+                    for (int g = 0; g < 16; g++) {
+                        data.set(ValueLayout.JAVA_BYTE, blk + g, (byte) 0xFF);   // scale 15, min 15
+                    }
+                } else {
+                    data.set(ValueLayout.JAVA_SHORT_UNALIGNED, blk + 108, Float.floatToFloat16(0.5f));
+                    for (int i = 96; i < 108; i++) {
+                        data.set(ValueLayout.JAVA_BYTE, blk + i, (byte) 0xFF);   // every scale 63 − 32 = 31
+                    }
+                }
+                for (int g = 0; g < 16; g++) {
+                    if (((row % w) >> (g % 5) & 1) == (row / w & 1)) {
+                        continue;   // this row's block stays at q = −4 (Q3_K) or 0 (Q2_K)
+                    }
+                    // q = +3: bit pair (g % 8) / 2 of its 16 quant bytes set, and for Q3_K its hmask bit.
+                    long qs = blk + (two ? 16 : 32) + 32L * (g / 8) + 16L * (g % 2);
+                    for (int l = 0; l < 16; l++) {
+                        data.set(ValueLayout.JAVA_BYTE, qs + l, (byte) (data.get(ValueLayout.JAVA_BYTE, qs + l) | 3 << 2 * ((g % 8) / 2)));
+                        if (!two) {
+                            long hmask = blk + 16L * (g % 2) + l;
+                            data.set(ValueLayout.JAVA_BYTE, hmask, (byte) (data.get(ValueLayout.JAVA_BYTE, hmask) | 1 << 4 * (g / 8) + (g % 8) / 2));
+                        }
+                    }
+                }
+            }
+        }
+        Tensor m = new Tensor("extreme", type, new long[] {cols, rows}, data);
+        float[] x = new float[3 * cols];
+        java.util.Arrays.fill(x, 0, cols, 3f);
+        java.util.Arrays.fill(x, cols, 2 * cols, -3f);
+        for (int c = 0; c < cols; c++) {
+            x[2 * cols + c] = c % 2 == 0 ? 3f : -3f;
+        }
+        assertProductOfValues(m, x, cols, 3, 2);
+    }
+
+    /**
+     * {@code m} packed and multiplied through MatMul by {@code batch} tokens on {@code threads} threads: within
+     * 1e-6 of its magnitude of the exact product of the codec's values with the activations' values d·q,
+     * and the same bits as each token alone.
+     */
+    private static void assertProductOfValues(Tensor m, float[] x, int xStride, int batch, int threads) {
+        int cols = m.cols();
         float[] y = new float[batch * m.rows()];
         float[][] alone = new float[batch][m.rows()];
         try (ThreadTeam team = new ThreadTeam(threads)) {
@@ -106,10 +171,10 @@ class PackedMatrixTest {
                 mm.apply(m, java.util.Arrays.copyOfRange(x, t * xStride, (t + 1) * xStride), xStride, alone[t], m.rows(), 1);
             }
         }
-        Q8Activations q = new Q8Activations(FloatOpsProvider.get(), ActivationFormat.forWeights(type));
+        Q8Activations q = new Q8Activations(FloatOpsProvider.get(), ActivationFormat.forWeights(m.type()));
         q.quantize(x, xStride, cols, batch);
         float[] values = new float[cols * m.rows()];
-        BlockCodecs.of(type).dequantize(m.data(), 0, values, 0, values.length);
+        BlockCodecs.of(m.type()).dequantize(m.data(), 0, values, 0, values.length);
         for (int t = 0; t < batch; t++) {
             for (int row = 0; row < m.rows(); row++) {
                 double exact = 0;
