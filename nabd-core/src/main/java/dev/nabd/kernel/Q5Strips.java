@@ -88,21 +88,14 @@ final class Q5Strips extends Strips {
                         scales[at] = Float.float16ToFloat(in.get(U16, src));
                         nibbles(in, src + 6, in.get(U32, src + 2), q);
                     }
-                    case Q5_1 -> {
-                        // fp16 d, fp16 m, then as Q5_0.
-                        long src = row + 24L * b;
+                    case Q5_1, Q4_1 -> {
+                        // fp16 d, fp16 m, then as Q5_0 (Q4_1: no fifth bits). Values d·q + m = d·(q − bias) + C.
+                        boolean five = type == GgmlType.Q5_1;
+                        long src = row + (five ? 24L : 20L) * b;
                         float d = Float.float16ToFloat(in.get(U16, src));
                         scales[at] = d;
-                        offsets[at] = 16 * d + Float.float16ToFloat(in.get(U16, src + 2));
-                        nibbles(in, src + 8, in.get(U32, src + 4), q);
-                    }
-                    case Q4_1 -> {
-                        // fp16 d, fp16 m, 16 bytes of nibbles as Q5_0's, no fifth bits.
-                        long src = row + 20L * b;
-                        float d = Float.float16ToFloat(in.get(U16, src));
-                        scales[at] = d;
-                        offsets[at] = 8 * d + Float.float16ToFloat(in.get(U16, src + 2));
-                        nibbles(in, src + 4, 0, q);
+                        offsets[at] = bias * d + Float.float16ToFloat(in.get(U16, src + 2));
+                        nibbles(in, src + (five ? 8 : 4), five ? in.get(U32, src + 4) : 0, q);
                     }
                     default -> {
                         // Q5_K super-block b/8: fp16 d and dmin, 12 bytes of 6-bit scales and mins (as Q4_K's),
