@@ -520,6 +520,8 @@ class PackedMatrixTest {
         }
         assertThat(PackedMatrix.of(quantized(GgmlType.Q4_K, 256, w, r)).activations()).isEqualTo(ActivationFormat.Q8_K);
         assertThat(PackedMatrix.of(q4(64, w, r)).activations()).isEqualTo(ActivationFormat.Q8_0);
+        Tensor partBlocks = new Tensor("part", GgmlType.Q3_K, new long[] {300, w}, MemorySegment.ofArray(new byte[4096]));
+        assertThat(PackedMatrix.of(partBlocks)).as("rows of 300 values are not whole Q3_K blocks").isNull();
         try (ThreadTeam team = new ThreadTeam(1)) {
             assertThat(new MatMul(team, FloatOpsProvider.get(), 64, false).pack(q4(64, w, r)))
                     .as("exact math never packs").isFalse();
