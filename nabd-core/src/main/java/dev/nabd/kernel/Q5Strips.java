@@ -80,7 +80,8 @@ final class Q5Strips extends Strips {
             int lane = r % W;
             long row = r * w.rowBytes();
             for (int b = 0; b < blocks; b++) {
-                int at = ((r / W) * blocks + b) * W + lane;
+                int block = (r / W) * blocks + b;
+                int at = block * W + lane;
                 switch (type) {
                     case Q5_0 -> {
                         // fp16 d, u32 of fifth bits (bit j: value j), 16 bytes: values 0..15 low nibbles, 16..31 high.
@@ -115,7 +116,7 @@ final class Q5Strips extends Strips {
                     }
                 }
                 for (int k = 0; k < 16; k++) {
-                    pairs[((at - lane) / W * 16 + k) * W + lane] = (short) ((q[k] - bias) & 0xFF | (q[k + 16] - bias) << 8);
+                    pairs[(block * 16 + k) * W + lane] = (short) ((q[k] - bias) & 0xFF | (q[k + 16] - bias) << 8);
                 }
             }
         }
