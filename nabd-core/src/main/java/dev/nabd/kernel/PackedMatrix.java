@@ -14,8 +14,8 @@ import java.lang.reflect.Method;
  * <p>Each output is computed the same way whatever the batch: per block an exact integer sum (as ggml's
  * dot product for the type states it), then {@code y = fma(sum, d_w·d_x, y)} block after block. So a
  * token's result does not depend on its batch company or the number of threads. The implementations
- * ({@link Strips}: Q2_K and Q3_K; Q4_0 and Q4_K; Q5_0, Q5_1, Q4_1 and Q5_K; Q6_K; Q8_0) live behind the Vector API
- * check of {@link #of}.
+ * ({@link Strips}: Q2_K and Q3_K; Q4_0 and Q4_K; Q5_0, Q5_1, Q4_1 and Q5_K; Q6_K; Q8_0) live behind the
+ * Vector API check of {@link #of}.
  */
 public interface PackedMatrix {
 

@@ -14,9 +14,10 @@ import java.util.Arrays;
  * <ul>
  *   <li>{@link ActivationFormat#Q8_0} (for Q4_0, Q5_0 and Q8_0, and for Q4_1 and Q5_1, which llama.cpp gives
  *   Q8_1 blocks: the same integers, with d·Σq kept beside them in fp16 where {@link #blockSum} keeps it in
- *   float): blocks of 32, ggml's x86 {@code quantize_row_q8_0}, the one that produced llama.cpp's golden logits: {@code amax} = the largest |x| of the block, d = amax/127
- *   stored as fp16, and q = round-half-even(x · (127/amax)) in float. (ggml's portable reference divides
- *   by the fp16-rounded d and rounds half away from zero; the two differ in the last unit on rare values.)</li>
+ *   float): blocks of 32, ggml's x86 {@code quantize_row_q8_0}, the one that produced llama.cpp's golden
+ *   logits: {@code amax} = the largest |x| of the block, d = amax/127 stored as fp16, and
+ *   q = round-half-even(x · (127/amax)) in float. (ggml's portable reference divides by the fp16-rounded d
+ *   and rounds half away from zero; the two differ in the last unit on rare values.)</li>
  *   <li>{@link ActivationFormat#Q8_K} (for the K-quants): blocks of 256, {@code quantize_row_q8_K}: with
  *   {@code max} the value of largest magnitude (the first, on a tie), iscale = −127/max, q = nearest(iscale·x)
  *   (ties to even) and d = 1/iscale in float.</li>
