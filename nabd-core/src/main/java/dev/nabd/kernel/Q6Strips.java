@@ -24,30 +24,34 @@ import java.nio.ByteOrder;
  * 256 columns, everything in the order the decode kernel reads it:
  * <pre>
  *   16 sub-blocks g, each:
- *     scales: 2W bytes        byte r = row r's signed 8-bit scale of columns 16g .. 16g+15
- *     quants: 16 × W shorts   column c: lane l = 256·q_B + u_A, where u_A = q + 32 in [0, 63] of row A = l
- *                             and q_B in [−32, 31] of row B = W + l
- *   d: 2W floats              d of each row's super-block (little-endian, two shorts each)
+ *     scales: 2W bytes          byte r = row r's signed 8-bit scale of columns 16g .. 16g+15
+ *     4 groups of 4 columns, each 3 vectors of W shorts, lane l of vector i:
+ *       bits 0-11:  the field of column i (i &lt; 3): u_A + 64·u_B, where u = q + 32 in [0, 63], of rows
+ *                   A = l and B = W + l
+ *       bits 12-15: nibble i of the field of column 3
+ *   d: 2W floats                d of each row's super-block (little-endian, two shorts each)
  * </pre>
- * One stream in reading order matters from memory (one thread, a 4096 × 16384 matrix, medians of 12-20
- * alternations in one process against the layout before, one row per lane in three arrays): with the
- * scales and d in arrays of their own, 11.2 against 11.1 Gweights/s; in one stream in reading order,
- * 14.7 against 12.7; in one array but each super-block's scales and d ahead of its quants (the reads
- * jumping back and forth), 7.2 against 11.6. In the cache, 41 against 36.
- * A byte per 6-bit value makes the copy 31% larger than the file's blocks (276 bytes per row and 256
- * columns against 210), but the values need no masks: per column, one load and one broadcast activation
- * x serve both rows, and
+ * 212 bytes per row and 256 columns, the file's 210 but for d kept as a float. Decoding one token reads
+ * every byte once, from memory: size is time. The layout before kept a byte per value (u_A + 256·q_B,
+ * 276 bytes, no masks: load, broadcast, shift, two multiplies, two adds per column); this one takes one
+ * load fewer and ten operations more per four columns (a mask for each of the first three, the fourth
+ * column's field put together from three nibbles), and is 21% slower in the cache but faster from memory,
+ * where the weights of every decode step come from. Measured (one thread, alternating with the layout
+ * before in one process, Gweights/s, medians of 8-12 rounds): a 4096 × 16384 matrix 19.7 -> 28.5, forty
+ * 1024 × 3072 in turn 20.5 -> 30.5, qwen3-0.6b's output matrix (151936 × 1024) 25.2 -> 32.1; in the cache
+ * (1024 × 1024) 43.3 -> 34.2. {@code nabd bench} tg64, 1 thread, alternating: llama3.2-1b Q4_K_M 21.8 ->
+ * 25.0 t/s (means of four), Q4_0 24.6 -> 28.8 (three): the output matrix of both is Q6_K.
+ *
+ * <p>Per column, one broadcast activation x and the field f serve both rows of a lane:
  * <pre>
- *   P += v·x             = Σ u_A·x + 256·Σ q_B·x   modulo 2^16
- *   Q += (v &gt;&gt; 8)·x      = Σ q_B·x                  (arithmetic shift: exactly q_B)
+ *   P += f·x             = Σ u_A·x + 64·Σ u_B·x   modulo 2^16
+ *   Q += (f &gt;&gt;&gt; 6)·x     = Σ u_B·x
  * </pre>
- * over eight columns; then row B's sum is Q and row A's is P − 256·Q − 32·Σx. Exact: the true sums of
- * (q − 32)·x over eight columns fit 16 bits (|8·32·127| = 32512), and arithmetic modulo 2^16 gets any
- * value in that range right however far the partial sums of unsigned values wrapped. Seven instructions
- * per 64 weights (load, broadcast, shift, two multiplies, two adds), where one row per lane with columns
- * c and c+8 in a lane's two bytes took ten (two broadcasts and three shifts to sign-extend both bytes).
- * Sixteen columns would not fit (|16·32·127| = 65024): a sub-block's two halves are widened to 32 bits
- * before they meet the scale.
+ * over eight columns; then row A's sum of (q − 32)·x is P − 64·Q − 32·Σx and row B's Q − 32·Σx. Exact:
+ * the true sums over eight columns fit 16 bits (|8·32·127| = 32512), and arithmetic modulo 2^16 gets any
+ * value in that range right however far the partial sums of unsigned values wrapped. Sixteen columns would
+ * not fit (|16·32·127| = 65024): a sub-block's two halves are widened to 32 bits before they meet the
+ * scale.
  *
  * <p>Arithmetic, per row and super-block, as ggml's {@code vec_dot_q6_K_q8_K} states it: the integer
  * {@code Σ_g scale_g · Σ_{c in g} (q_c − 32)·x_c}, then {@code y = fma(sum, d_w·d_x, y)} super-block after
@@ -85,8 +89,8 @@ final class Q6Strips extends Strips {
         this.data = data;
     }
 
-    /** Shorts per sub-block: 2W bytes of scales, then 16 columns of W shorts. */
-    private static final int SUB_SHORTS = W + 16 * W;
+    /** Shorts per sub-block: 2W bytes of scales, then 4 groups of 4 columns in 3 vectors of W shorts. */
+    private static final int SUB_SHORTS = W + 12 * W;
     /** Where a super-block's d (2W floats) starts, in shorts from its first sub-block. */
     private static final int DS = 16 * SUB_SHORTS;
     /** Shorts per super-block of a strip. */
@@ -137,9 +141,16 @@ final class Q6Strips extends Strips {
                     }
                 }
                 for (int c = 0; c < SUPER; c++) {
-                    int i = base + c / 16 * SUB_SHORTS + W + c % 16 * W + lane;
-                    int part = rowB ? q[c] << 8 : q[c] + 32;   // 256·q_B (low byte zero) or u_A (high byte zero)
-                    data[i] = (short) (data[i] | part);
+                    int k = c % 16;   // the column in its sub-block: group k/4, place k%4 in the group
+                    int group = base + c / 16 * SUB_SHORTS + W + k / 4 * 3 * W + lane;
+                    int field = rowB ? (q[c] + 32) << 6 : q[c] + 32;   // u of row A in bits 0-5, of row B in 6-11
+                    if (k % 4 < 3) {
+                        data[group + k % 4 * W] |= (short) field;
+                    } else {
+                        for (int n = 0; n < 3; n++) {   // the fourth column: its field's nibbles n atop vectors n
+                            data[group + n * W] |= (short) ((field >> 4 * n & 0xF) << 12);
+                        }
+                    }
                 }
             }
         }
@@ -158,7 +169,14 @@ final class Q6Strips extends Strips {
         short[] q = quantized.wideQuants();
         short[] octets = quantized.octetSums();
         float[] d = quantized.scales();
-        ShortVector by8 = ShortVector.broadcast(S, (short) 8);   // a vector shift count: see Q4Strips.oneQ40
+        // Shift counts and masks as vectors (see Q4Strips.oneQ40).
+        ShortVector by4 = ShortVector.broadcast(S, (short) 4);
+        ShortVector by6 = ShortVector.broadcast(S, (short) 6);
+        ShortVector by8 = ShortVector.broadcast(S, (short) 8);
+        ShortVector by12 = ShortVector.broadcast(S, (short) 12);
+        ShortVector field = ShortVector.broadcast(S, (short) 0xFFF);
+        ShortVector nibble1 = ShortVector.broadcast(S, (short) 0xF0);
+        ShortVector nibble2 = ShortVector.broadcast(S, (short) 0xF00);
         // The rows' float sums (y[yOff ..] rows 0 .. HALF, HALF .. W: the lanes' row A; W .. W+HALF,
         // W+HALF .. 2W: their row B) live in y itself, one load, fma and store per super-block. Kept in
         // vectors across this loop nest, C2 at times boxed them for good, after some JIT histories: 4-400 KB
@@ -176,8 +194,6 @@ final class Q6Strips extends Strips {
             IntVector sumLo1 = IntVector.zero(I);
             IntVector sumHi1 = IntVector.zero(I);
             for (int g = 0; g < 16; g++) {
-                int col = base + g * SUB_SHORTS + W;
-                int c = x + 16 * g;
                 // The scales first: they lie before the quants, so the reads only go forward (see Q4Strips).
                 // Each run of HALF rows' scales is loaded on its own, as tile() loads them, rather than all
                 // 2W at once and widened by parts 1-3 (slices, as UPPER says). Measured together with UPPER,
@@ -190,29 +206,44 @@ final class Q6Strips extends Strips {
                 IntVector sc1 = (IntVector) ShortVector.fromArray(HALF_SHORTS, data, scales + HALF / 2).reinterpretAsBytes().convertShape(VectorOperators.B2I, I, 0);
                 IntVector sc2 = (IntVector) ShortVector.fromArray(HALF_SHORTS, data, scales + HALF).reinterpretAsBytes().convertShape(VectorOperators.B2I, I, 0);
                 IntVector sc3 = (IntVector) ShortVector.fromArray(HALF_SHORTS, data, scales + HALF + HALF / 2).reinterpretAsBytes().convertShape(VectorOperators.B2I, I, 0);
-                ShortVector p0 = ShortVector.zero(S);   // columns 0-7 of the sub-block
-                ShortVector r0 = ShortVector.zero(S);
-                ShortVector p1 = ShortVector.zero(S);   // columns 8-15
-                ShortVector r1 = ShortVector.zero(S);
-                for (int k = 0; k < 8; k++) {
-                    ShortVector v = ShortVector.fromArray(S, data, col + W * k);
-                    short xk = q[c + k];
-                    p0 = p0.add(v.mul(xk));
-                    r0 = r0.add(v.lanewise(VectorOperators.ASHR, by8).mul(xk));
+                // The sub-block's exact sums per run of HALF rows, its two halves added in 32 bits.
+                IntVector a0 = IntVector.zero(I), a1 = IntVector.zero(I), b0 = IntVector.zero(I), b1 = IntVector.zero(I);
+                for (int h = 0; h < 2; h++) {   // halves of eight columns: two groups of four
+                    ShortVector p = ShortVector.zero(S);
+                    ShortVector r = ShortVector.zero(S);   // Q of the class comment
+                    for (int m = 2 * h; m < 2 * h + 2; m++) {
+                        int at = scales + W + 3 * W * m;
+                        int c = x + 16 * g + 4 * m;
+                        ShortVector l0 = ShortVector.fromArray(S, data, at);
+                        ShortVector l1 = ShortVector.fromArray(S, data, at + W);
+                        ShortVector l2 = ShortVector.fromArray(S, data, at + 2 * W);
+                        ShortVector f = l0.and(field);
+                        p = p.add(f.mul(q[c]));
+                        r = r.add(f.lanewise(VectorOperators.LSHR, by6).mul(q[c]));
+                        f = l1.and(field);
+                        p = p.add(f.mul(q[c + 1]));
+                        r = r.add(f.lanewise(VectorOperators.LSHR, by6).mul(q[c + 1]));
+                        f = l2.and(field);
+                        p = p.add(f.mul(q[c + 2]));
+                        r = r.add(f.lanewise(VectorOperators.LSHR, by6).mul(q[c + 2]));
+                        f = l0.lanewise(VectorOperators.LSHR, by12).or(l1.lanewise(VectorOperators.LSHR, by8).and(nibble1))
+                                .or(l2.lanewise(VectorOperators.LSHR, by4).and(nibble2));
+                        p = p.add(f.mul(q[c + 3]));
+                        r = r.add(f.lanewise(VectorOperators.LSHR, by6).mul(q[c + 3]));
+                    }
+                    // Row A: P − 64·Q − 32·Σx; row B: Q − 32·Σx.
+                    short octet = octets[(x + 16 * g + 8 * h) / 8];
+                    ShortVector rowA = p.sub(r.lanewise(VectorOperators.LSHL, by6)).sub(octet);
+                    ShortVector rowB = r.sub(octet);
+                    a0 = a0.add((IntVector) rowA.convertShape(VectorOperators.S2I, I, 0));
+                    a1 = a1.add((IntVector) rowA.rearrange(UPPER).convertShape(VectorOperators.S2I, I, 0));
+                    b0 = b0.add((IntVector) rowB.convertShape(VectorOperators.S2I, I, 0));
+                    b1 = b1.add((IntVector) rowB.rearrange(UPPER).convertShape(VectorOperators.S2I, I, 0));
                 }
-                for (int k = 8; k < 16; k++) {
-                    ShortVector v = ShortVector.fromArray(S, data, col + W * k);
-                    short xk = q[c + k];
-                    p1 = p1.add(v.mul(xk));
-                    r1 = r1.add(v.lanewise(VectorOperators.ASHR, by8).mul(xk));
-                }
-                // Row A: P − 256·Q − 32·Σx; row B: Q.
-                ShortVector a0 = p0.sub(r0.lanewise(VectorOperators.LSHL, by8)).sub(octets[c / 8]);
-                ShortVector a1 = p1.sub(r1.lanewise(VectorOperators.LSHL, by8)).sub(octets[c / 8 + 1]);
-                sumLo0 = ((IntVector) a0.convertShape(VectorOperators.S2I, I, 0)).add((IntVector) a1.convertShape(VectorOperators.S2I, I, 0)).mul(sc0).add(sumLo0);
-                sumHi0 = ((IntVector) a0.rearrange(UPPER).convertShape(VectorOperators.S2I, I, 0)).add((IntVector) a1.rearrange(UPPER).convertShape(VectorOperators.S2I, I, 0)).mul(sc1).add(sumHi0);
-                sumLo1 = ((IntVector) r0.convertShape(VectorOperators.S2I, I, 0)).add((IntVector) r1.convertShape(VectorOperators.S2I, I, 0)).mul(sc2).add(sumLo1);
-                sumHi1 = ((IntVector) r0.rearrange(UPPER).convertShape(VectorOperators.S2I, I, 0)).add((IntVector) r1.rearrange(UPPER).convertShape(VectorOperators.S2I, I, 0)).mul(sc3).add(sumHi1);
+                sumLo0 = a0.mul(sc0).add(sumLo0);
+                sumHi0 = a1.mul(sc1).add(sumHi0);
+                sumLo1 = b0.mul(sc2).add(sumLo1);
+                sumHi1 = b1.mul(sc3).add(sumHi1);
             }
             float dx = d[t * (cols / Q8Activations.BLOCK) + 8 * b];
             ((FloatVector) sumLo0.convertShape(VectorOperators.I2F, F, 0)).fma(ShortVector.fromArray(S, data, base + DS).reinterpretAsFloats().mul(dx),
@@ -233,17 +264,35 @@ final class Q6Strips extends Strips {
     @Override
     void unpack(int first, Workspace ws) {
         short[] w = unpacked(ws);
+        ShortVector by4 = ShortVector.broadcast(S, (short) 4);   // as in one()
+        ShortVector by6 = ShortVector.broadcast(S, (short) 6);
         ShortVector by8 = ShortVector.broadcast(S, (short) 8);
-        ShortVector lowByte = ShortVector.broadcast(S, (short) 0xFF);
+        ShortVector by12 = ShortVector.broadcast(S, (short) 12);
+        ShortVector field = ShortVector.broadcast(S, (short) 0xFFF);
+        ShortVector nibble1 = ShortVector.broadcast(S, (short) 0xF0);
+        ShortVector nibble2 = ShortVector.broadcast(S, (short) 0xF00);
+        ShortVector low6 = ShortVector.broadcast(S, (short) 0x3F);
         ShortVector thirtyTwo = ShortVector.broadcast(S, (short) 32);
-        for (int g = 0; g < cols / 16; g++) {   // sub-blocks of 16 columns, their quants after 2W bytes of scales
-            int at = first * supers * BLOCK_SHORTS + (g / 16) * BLOCK_SHORTS + (g % 16) * SUB_SHORTS + W;
-            for (int k = 0; k < 16; k++) {
-                int c = 16 * g + k;
-                ShortVector v = ShortVector.fromArray(S, data, at + k * W);
-                v.and(lowByte).sub(thirtyTwo).intoArray(w, c * HEIGHT);
-                v.lanewise(VectorOperators.ASHR, by8).intoArray(w, c * HEIGHT + W);
-            }
+        for (int m = 0; m < cols / 4; m++) {   // groups of four columns, after each sub-block's 2W bytes of scales
+            int g = m / 4;
+            int at = first * supers * BLOCK_SHORTS + (g / 16) * BLOCK_SHORTS + (g % 16) * SUB_SHORTS + W + m % 4 * 3 * W;
+            int c = 4 * m * HEIGHT;   // column 4m's rows A, then rows B
+            ShortVector l0 = ShortVector.fromArray(S, data, at);
+            ShortVector l1 = ShortVector.fromArray(S, data, at + W);
+            ShortVector l2 = ShortVector.fromArray(S, data, at + 2 * W);
+            ShortVector f = l0.and(field);
+            f.and(low6).sub(thirtyTwo).intoArray(w, c);
+            f.lanewise(VectorOperators.LSHR, by6).sub(thirtyTwo).intoArray(w, c + W);
+            f = l1.and(field);
+            f.and(low6).sub(thirtyTwo).intoArray(w, c + HEIGHT);
+            f.lanewise(VectorOperators.LSHR, by6).sub(thirtyTwo).intoArray(w, c + HEIGHT + W);
+            f = l2.and(field);
+            f.and(low6).sub(thirtyTwo).intoArray(w, c + 2 * HEIGHT);
+            f.lanewise(VectorOperators.LSHR, by6).sub(thirtyTwo).intoArray(w, c + 2 * HEIGHT + W);
+            f = l0.lanewise(VectorOperators.LSHR, by12).or(l1.lanewise(VectorOperators.LSHR, by8).and(nibble1))
+                    .or(l2.lanewise(VectorOperators.LSHR, by4).and(nibble2));
+            f.and(low6).sub(thirtyTwo).intoArray(w, c + 3 * HEIGHT);
+            f.lanewise(VectorOperators.LSHR, by6).sub(thirtyTwo).intoArray(w, c + 3 * HEIGHT + W);
         }
     }
 
