@@ -7,8 +7,6 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -198,9 +196,6 @@ final class Q4Strips extends Strips {
     /** Bytes a HALF_BYTES load reads past its HALF rows where HALF &lt; 8 (128-bit vectors): the byte arrays end with as many spare. */
     private static final int BYTES_PAST = HALF_BYTES.length() - HALF;
 
-    /** The bytes of HALF fp16 values: a run of HALF rows' Q4_0 d. */
-    private static final VectorSpecies<Byte> D_HALVES = VectorSpecies.of(byte.class, VectorShape.forBitSize(16 * HALF));
-    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
 
     /*
      * The kernels below compute the same per token: for each block an exact 16-bit integer sum, then

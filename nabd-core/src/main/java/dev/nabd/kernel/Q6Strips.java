@@ -62,7 +62,6 @@ import java.nio.ByteOrder;
  * output as a token alone ({@link #one}): a token's result is the same bits alone or batched.
  */
 final class Q6Strips extends Strips {
-    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
     private static final int SUPER = 256;

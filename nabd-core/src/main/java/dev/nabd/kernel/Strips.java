@@ -43,6 +43,13 @@ abstract class Strips implements PackedMatrix {
      * the HALF it uses.
      */
     static final VectorSpecies<Byte> HALF_BYTES = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, 8 * HALF)));
+    /** Ints in F's shape (HALF lanes): 16-bit sums and fp16 scales widen to them. */
+    static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
+    /**
+     * The bytes of HALF fp16 values: a run of HALF rows' d as the file has it (Q4_0, Q8_0), widened in
+     * registers as {@link PanamaRows.Half} widens F16 weights (exactly).
+     */
+    static final VectorSpecies<Byte> D_HALVES = VectorSpecies.of(byte.class, VectorShape.forBitSize(16 * HALF));
     /** Bytes of a whole vector: the packed byte arrays are read as shorts and floats through it. */
     static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, F.vectorShape());
     /** Tokens per pass of the batch kernels. */
