@@ -34,7 +34,7 @@ final class ModelOptions {
 
     @Option(names = "--float-activations",
             description = "multiply every weight, dequantised, with float activations: exact math on the stored weights, "
-                    + "slower (default: Q4_0 and Q4_K weights are multiplied as integers with 8-bit activations, as llama.cpp does)")
+                    + "slower (default: quantised weights are multiplied as integers with 8-bit activations, as llama.cpp does)")
     boolean floatActivations;
 
     /** The KV cache type asked for. */
