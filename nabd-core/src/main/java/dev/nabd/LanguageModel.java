@@ -13,6 +13,7 @@ import dev.nabd.model.ModelConfig;
 import dev.nabd.model.ModelException;
 import dev.nabd.model.ModelWeights;
 import dev.nabd.model.Transformer;
+import dev.nabd.model.WarmUp;
 import dev.nabd.sampling.SamplingParams;
 import dev.nabd.tensor.GgmlType;
 import dev.nabd.tokenizer.GgufTokenizers;
@@ -53,7 +54,7 @@ public final class LanguageModel implements AutoCloseable {
     private final long loadNanos;
 
     private LanguageModel(GgufFile file, ModelConfig config, ModelWeights weights, Tokenizer tokenizer, ThreadTeam team,
-                          FloatOps ops, int contextLength, int maxBatch, GgmlType kvType, boolean quantizedActivations,
+                          FloatOps ops, Transformer transformer, int contextLength, int maxBatch, GgmlType kvType,
                           long loadNanos) {
         this.file = file;
         this.config = config;
@@ -61,7 +62,7 @@ public final class LanguageModel implements AutoCloseable {
         this.tokenizer = tokenizer;
         this.team = team;
         this.ops = ops;
-        this.transformer = new Transformer(config, weights, team, ops, quantizedActivations);
+        this.transformer = transformer;
         this.contextLength = contextLength;
         this.maxBatch = maxBatch;
         this.kvType = kvType;
@@ -100,8 +101,11 @@ public final class LanguageModel implements AutoCloseable {
             }
             int threads = options.threads() == 0 ? CpuInfo.physicalCores() : options.threads();
             team = new ThreadTeam(threads);
-            return new LanguageModel(file, config, weights, tokenizer, team, FloatOpsProvider.get(), ctx,
-                    options.maxBatch(), options.kvType(), options.quantizedActivations(), System.nanoTime() - start);
+            FloatOps ops = FloatOpsProvider.get();
+            // The transformer repacks the matrices it multiplies as integers: part of loading.
+            Transformer transformer = new Transformer(config, weights, team, ops, options.quantizedActivations());
+            return new LanguageModel(file, config, weights, tokenizer, team, ops, transformer, ctx,
+                    options.maxBatch(), options.kvType(), System.nanoTime() - start);
         } catch (RuntimeException e) {
             if (team != null) {
                 team.close();
@@ -109,6 +113,17 @@ public final class LanguageModel implements AutoCloseable {
             file.close();
             throw e;
         }
+    }
+
+    /**
+     * Runs the forward pass on throwaway tokens until the JIT has compiled its kernels, for at most about
+     * {@code budgetNanos}, so that the first request runs at full speed rather than in the interpreter
+     * ({@link WarmUp} says why). Outputs do not change. Returns the time it took.
+     */
+    public long warmUp(long budgetNanos) {
+        long start = System.nanoTime();
+        WarmUp.run(transformer, kvType, budgetNanos, () -> false);
+        return System.nanoTime() - start;
     }
 
     /** Starts an empty sequence with this model's context. */

@@ -13,6 +13,7 @@ import java.io.PrintWriter;
 import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -21,6 +22,8 @@ import java.util.concurrent.CountDownLatch;
         description = "Serve the model over an OpenAI-compatible HTTP API (/v1/chat/completions, /v1/completions, "
                 + "/v1/models, /tokenize, /detokenize, /health, /metrics).")
 final class ServeCommand implements Callable<Integer> {
+    /** The longest JIT warm-up before the server takes requests (it ends sooner when the JIT is done). */
+    private static final long WARM_UP_BUDGET_NANOS = 60_000_000_000L;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -65,11 +68,14 @@ final class ServeCommand implements Callable<Integer> {
         ServerOptions options = new ServerOptions(host, port, apiKey, alias, parallel, maxQueue, maxBody);
         PrintWriter err = spec.commandLine().getErr();
         LanguageModel[] loaded = new LanguageModel[1];
+        long[] warmUpNanos = new long[1];
         OpenAiServer server;
         try {
             server = OpenAiServer.start(options, () -> {
                 LanguageModel m = modelOptions.load();
                 PageIn.run(m.file().mapping(), "loading " + path.getFileName());
+                // Before the first request, so that it runs compiled kernels (WarmUp says why).
+                warmUpNanos[0] = m.warmUp(WARM_UP_BUDGET_NANOS);
                 return loaded[0] = m;
             }, name);
         } catch (BindException e) {
@@ -85,7 +91,8 @@ final class ServeCommand implements Callable<Integer> {
             throw new UserInputException(failure);
         }
         err.println(loaded[0].describe());
-        err.println("nabd: ready: model '" + (alias != null ? alias : name) + "', " + parallel + " parallel sequences");
+        err.println("nabd: ready: model '" + (alias != null ? alias : name) + "', " + parallel + " parallel sequences"
+                + String.format(Locale.ROOT, " (JIT warm-up %.1f s)", warmUpNanos[0] / 1e9));
         err.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
