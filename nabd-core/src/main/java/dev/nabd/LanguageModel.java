@@ -23,6 +23,7 @@ import dev.nabd.tokenizer.TokenizerException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -121,8 +122,16 @@ public final class LanguageModel implements AutoCloseable {
      * ({@link WarmUp} says why). Outputs do not change. Returns the time it took.
      */
     public long warmUp(long budgetNanos) {
+        return warmUp(budgetNanos, () -> false);
+    }
+
+    /**
+     * {@link #warmUp(long)} that also ends when {@code stop} says so, asked before every forward pass: for a
+     * warm-up in the background while the user types (run nothing else on this model until it returns).
+     */
+    public long warmUp(long budgetNanos, BooleanSupplier stop) {
         long start = System.nanoTime();
-        WarmUp.run(transformer, kvType, budgetNanos, () -> false);
+        WarmUp.run(transformer, kvType, budgetNanos, stop);
         return System.nanoTime() - start;
     }
 

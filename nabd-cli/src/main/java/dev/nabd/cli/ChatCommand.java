@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code nabd chat}: talk to a model in the terminal. With a terminal: line editing, history kept per
@@ -43,6 +44,9 @@ import java.util.concurrent.Callable;
 @Command(name = "chat", mixinStandardHelpOptions = true,
         description = "Chat with a model in the terminal (type /help inside). Reads one message per line when stdin is not a terminal.")
 final class ChatCommand implements Callable<Integer> {
+    /** The longest JIT warm-up while the first message is typed. */
+    private static final long WARM_UP_BUDGET_NANOS = 60_000_000_000L;
+
     private static final String HELP = """
             Commands:
               /help                 this help
@@ -165,11 +169,28 @@ final class ChatCommand implements Callable<Integer> {
                     }
                 }
             });
-            String message;
-            while ((message = messages.next()) != null) {
-                if (!handle(message)) {
-                    return;
+            // While the first message is typed, the JIT compiles the kernels on throwaway tokens (WarmUp says
+            // why), so that the first answer comes at full speed; the message stops it.
+            AtomicBoolean typed = new AtomicBoolean();
+            Thread warmUp = Thread.ofPlatform().daemon().name("nabd-warm-up").start(() -> {
+                try {
+                    model.warmUp(WARM_UP_BUDGET_NANOS, typed::get);
+                } catch (RuntimeException e) {
+                    // Only speed is at stake: the first message runs the same forward pass and reports any error.
                 }
+            });
+            try {
+                String message;
+                while ((message = messages.next()) != null) {
+                    typed.set(true);
+                    warmUp.join();
+                    if (!handle(message)) {
+                        return;
+                    }
+                }
+            } finally {
+                typed.set(true);   // leaving before any message: the model closes only after the warm-up ends
+                warmUp.join();
             }
         }
     }
