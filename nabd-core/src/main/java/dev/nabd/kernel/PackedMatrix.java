@@ -70,8 +70,8 @@ public interface PackedMatrix {
 
     /**
      * The Java heap a packed copy of {@code w} takes (rows rounded up to 64, the tallest strip), or 0 when its
-     * type has none. Q4_0 takes 18 bytes per 32 values (the file: 18), Q4_K 19 (18), Q5_0 36 (22), Q5_1 40
-     * (24), Q4_1 40 (20), Q5_K 40 (22), Q8_0 34 (34), Q2_K 168 per 256 (84), Q3_K 148 (110), Q6_K 212 (210).
+     * type has none. Q4_0 takes 18 bytes per 32 values (the file: 18), Q4_K 19 (18), Q5_0 26 (22), Q5_1 26
+     * (24), Q4_1 26 (20), Q5_K 25 (22), Q8_0 34 (34), Q2_K 168 per 256 (84), Q3_K 148 (110), Q6_K 212 (210).
      */
     static long heapBytes(Tensor w) {
         long rows = (w.rows() + 63L) / 64 * 64;
@@ -80,9 +80,9 @@ public interface PackedMatrix {
             case Q3_K -> rows * w.cols() / 256 * 148;
             case Q4_0 -> rows * w.cols() / 32 * 18;
             case Q4_K -> rows * w.cols() / 32 * 19;
-            case Q5_0 -> rows * w.cols() / 32 * 36;
             case Q8_0 -> rows * w.cols() / 32 * 34;
-            case Q4_1, Q5_1, Q5_K -> rows * w.cols() / 32 * 40;
+            case Q5_0, Q5_1, Q4_1 -> rows * w.cols() / 32 * 26;
+            case Q5_K -> rows * w.cols() / 32 * 25;
             case Q6_K -> rows * w.cols() / 256 * 212;
             default -> 0;
         };

@@ -2,100 +2,157 @@ package dev.nabd.kernel;
 
 import dev.nabd.tensor.GgmlType;
 import dev.nabd.tensor.Tensor;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
- * A matrix of 32-value blocks with one byte per value once unpacked, repacked into strips of W rows (W =
- * the 16-bit lane count: 32 with AVX-512, 16 with AVX2) for integer products with {@link Q8Activations},
- * as llama.cpp multiplies them: Q5_0, Q5_1 and Q4_1 with Q8_0 activations, Q5_K with Q8_K. Loaded only
- * through {@link PackedMatrix#of}.
+ * A matrix of 5-bit values in blocks of 32 (Q5_0, Q5_1, Q5_K; Q4_1 as 5-bit values whose fifth bit is 0),
+ * repacked into strips of 2W rows (W = the 16-bit lane count: 32 with AVX-512, 16 with AVX2), two rows
+ * in each 16-bit lane, for integer products with {@link Q8Activations} as llama.cpp multiplies them: Q8_0
+ * activations, Q8_K for Q5_K. Loaded only through {@link PackedMatrix#of}.
  *
- * <p>Layout: Java arrays, strip after strip, and in a strip block after block of 32 columns:
+ * <p>Layout: one Java array of bytes, strip after strip, in the order the decode kernel reads it:
  * <pre>
- *   scales:  W floats          A of each row's block
- *   offsets: W floats          C of each row's block (not for Q5_0)
- *   quants:  16 × W shorts     pair k: lane r = row r's q − bias of column k in the low byte and of
- *                              column k+16 in the high byte, bias 16 (8 for Q4_1)
+ *   Q5_0, Q5_1, Q4_1, per block of 32 columns:
+ *     d, m:    2W halves each   the file's fp16 d and m of each row's block (Q5_0: m = 0)
+ *     quants:  2 × 11 × W shorts
+ *   Q5_K, per super-block of 256 columns:
+ *     d, dmin: 2W floats each
+ *     8 blocks of 32 columns, each: quants, then 2W bytes: the 6-bit scale sc of each row, and 2W
+ *     bytes: its 6-bit min m
  * </pre>
- * Each value is A·(q − bias) + C: Q5_0 d·(q − 16) (C = 0); Q5_1 d·q + m, so A = d and C = 16d + m; Q4_1
- * likewise with C = 8d + m; Q5_K d·sc·q − dmin·m per sub-block of 32, so A = d·sc (exact in float) and
- * C = 16A − dmin·m. A byte per 5-bit value (45% more than the file's 5.5 bits for Q5_0; with A and C, 40
- * bytes per 32 values against the file's 24, 20 and 22) turns the file's nibble and fifth-bit planes into
- * three shifts per pair.
+ * A block's quants are two halves of sixteen columns, each in eleven vectors of W shorts. Lane l holds
+ * the field u_A + 32·u_B of a column, u in [0, 31] the file's value of rows A = l and B = W + l: vectors
+ * 2i and 2i+1 (i &lt; 5) hold columns 3i and 3i+1 in bits 0-9, and column 3i+2 in their top bits (its
+ * field's bits 0-5 atop vector 2i, 6-9 in bits 10-13 of vector 2i+1); vector 10 holds column 15. That is
+ * 5.5 bits per value: 26 bytes per row and 32 columns for the legacy types (files 22, 24, 20), 25 for
+ * Q5_K (22). The layout before kept a byte per value, one row per lane, and A and C as floats in arrays
+ * of their own: 40 bytes. Decoding one token reads every byte once, from memory, so size is time.
+ * Measured against it (one thread, alternating in one process, the same bits out, Gweights/s, medians
+ * of 8 rounds): a 4096 × 16384 matrix Q5_K 17.6 -> 32.4, Q5_0 22.0 -> 36.3, Q5_1 16.4 -> 36.6; thirty
+ * 2048 × 8192 in turn Q5_K 15.3 -> 33.3, Q5_0 19.8 -> 31.8, Q5_1 14.0 -> 31.4; in the cache (1024 ×
+ * 1024) Q5_K 37.7 -> 39.4, Q5_0 43.3 -> 38.2, Q5_1 37.0 -> 38.9. {@code nabd bench} tg64 at one thread,
+ * llama3.2-1b Q5_K_M 12.8 -> 23.4 t/s, qwen2.5-0.5b Q4_1 28.0 -> 52.3. Prompts went the other way:
+ * the batch kernel is the one before on the same unpacked values, yet llama3.2-1b Q5_K_M pp128 at one
+ * thread measured 44.7 -> 37.7 t/s, JFR counting 30% more samples in tile() for the same work (not
+ * explained: the unpacking is 3% of the samples, the offsets' pass takes no more than before).
  *
- * <p>Arithmetic, per row and block, as ggml's {@code vec_dot_q5_0_q8_0}: the integer
- * {@code Σ (q − bias)·x}, then {@code y = fma(sum, A·d_x, y)} block after block. The 16-bit lanes hold the
- * block's sum in two halves of sixteen columns (16·16·127 = 32512 fits; 32 would not); both halves
- * become floats and their exact float sum is the integer one. The offsets meet the activations' block
- * sums (d_x·Σq_x, {@link Q8Activations#blockSum}) in a sum of their own, {@code o = fma(C, blockSum, o)}
- * block after block from 0, and the result is y + o (as {@link Q4Strips} does for Q4_K, and as ggml keeps
- * the minimums' part of Q5_1 and Q5_K apart).
+ * <p>Each value is A·(u − 16) + C: Q5_0 d·(u − 16) (A = d, C = 0); Q5_1 and Q4_1 d·u + m (A = d, C = 16d
+ * + m); Q5_K d·sc·u − dmin·m per block (A = d·sc, exact in float, C = 16A − dmin·m). Per column, one
+ * broadcast activation x and the field f serve both rows of a lane:
+ * <pre>
+ *   P += f·x            = Σ u_A·x + 32·Σ u_B·x   modulo 2^16
+ *   Q += (f &gt;&gt;&gt; 5)·x    = Σ u_B·x
+ * </pre>
+ * over sixteen columns; then row A's Σ (u − 16)·x is P − 32·Q − 16·Σx and row B's Q − 16·Σx. Exact: the
+ * true sums over sixteen columns fit 16 bits (|16·16·127| = 32512), and arithmetic modulo 2^16 gets any
+ * value in that range right however far the partial sums of unsigned values wrapped. The two halves'
+ * sums become floats whose exact float sum is the block's integer sum (ggml's {@code vec_dot_q5_0_q8_0}),
+ * then {@code y = fma(sum, A·d_x, y)} block after block. The offsets meet the activations' block sums
+ * (d_x·Σq_x, {@link Q8Activations#blockSum}) in a sum of their own, {@code o = fma(C, blockSum, o)} block
+ * after block from 0, and the result is y + o (as {@link Q4Strips} does for Q4_K, and as ggml keeps the
+ * minimums' part of Q5_1 and Q5_K apart).
  *
- * <p>A batch of three tokens or more unpacks two strips at a time to 16-bit values and runs them by three
- * tokens at a time ({@link #tile}) with the same operations per output as a token alone ({@link #one}):
- * a token's result is the same bits alone or batched.
+ * <p>A batch of three tokens or more unpacks a strip to signed 16-bit values u − 16, one row per lane,
+ * and its A and C to floats, and runs it by three tokens at a time ({@link #tile}) with the same
+ * operations per output as a token alone ({@link #one}): a token's result is the same bits alone or
+ * batched.
  */
 final class Q5Strips extends Strips {
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    /** Rows per strip: two in each 16-bit lane. */
+    private static final int HEIGHT = 2 * W;
+    /** Bytes of a block's quants: 2 halves of 11 vectors of W shorts. */
+    private static final int QUANT_BYTES = 2 * 11 * 2 * W;
+    /** Legacy types: bytes per block, d and m (2W halves each) then the quants. */
+    private static final int LEGACY_BLOCK_BYTES = 8 * W + QUANT_BYTES;
+    /** Q5_K: bytes per block, the quants then 2W bytes of sc and of m. */
+    private static final int K_BLOCK_BYTES = QUANT_BYTES + 4 * W;
+    /** Q5_K: bytes per super-block, 2W floats of d and of dmin, then 8 blocks. */
+    private static final int K_SUPER_BYTES = 16 * W + 8 * K_BLOCK_BYTES;
+    /** Bytes a HALF_BYTES load reads past its HALF rows where HALF &lt; 8 (128-bit vectors): the array ends with as many spare. */
+    private static final int BYTES_PAST = HALF_BYTES.length() - HALF;
+    /** Swaps a 16-bit vector's halves: widens the upper half as part 0 (see {@link Q6Strips}'s UPPER). */
+    private static final VectorShuffle<Short> UPPER = VectorShuffle.fromOp(S, i -> (i + HALF) % W);
 
     private final int blocks;
-    /** A, W floats per block, strip after strip. */
-    private final float[] scales;
-    /** C, laid out as {@link #scales}; null for Q5_0, whose values have none. */
-    private final float[] offsets;
-    /** The quants in pairs: 16 × W shorts per block, strip after strip. */
-    private final short[] quants;
+    private final byte[] data;
+    /** Q5_K, or a legacy type whose A is d. */
+    private final boolean k;
+    /** C = bias·d + m for the legacy types: 16, or 0 for Q5_0 (whose m is 0). */
+    private final float bias;
 
-    private Q5Strips(int rows, int cols, ActivationFormat activations, float[] scales, float[] offsets, short[] quants) {
-        super(rows, cols, activations, STRIPS, W);
+    private Q5Strips(int rows, int cols, byte[] data, boolean k, float bias) {
+        super(rows, cols, k ? ActivationFormat.Q8_K : ActivationFormat.Q8_0, 1, HEIGHT);
         this.blocks = cols / 32;
-        this.scales = scales;
-        this.offsets = offsets;
-        this.quants = quants;
+        this.data = data;
+        this.k = k;
+        this.bias = bias;
+    }
+
+    /** Where block {@code blk} (strip after strip) starts: its d (legacy) or its quants (Q5_K). */
+    private int blockAt(int blk) {
+        return k ? (blk >> 3) * K_SUPER_BYTES + 16 * W + (blk & 7) * K_BLOCK_BYTES : blk * LEGACY_BLOCK_BYTES;
+    }
+
+    /** Q5_K: where the d and dmin that block {@code blk} takes start. */
+    private static int superAt(int blk) {
+        return (blk >> 3) * K_SUPER_BYTES;
+    }
+
+    /** Where block {@code blk}'s quants start. */
+    private int quantsAt(int blk) {
+        return k ? blockAt(blk) : blockAt(blk) + 8 * W;
     }
 
     /** The packed copy of a Q5_0, Q5_1, Q4_1 or Q5_K matrix, or null when it outgrows an array. */
     static PackedMatrix of(Tensor w) {
         GgmlType type = w.type();
         boolean known = type == GgmlType.Q5_0 || type == GgmlType.Q5_1 || type == GgmlType.Q4_1 || type == GgmlType.Q5_K;
-        if (!known || W < 8 || (long) padded(w.rows(), W) * w.cols() / 2 > Integer.MAX_VALUE - 64) {
+        if (!known || W < 8) {
             return null;
         }
+        boolean k = type == GgmlType.Q5_K;
         int rows = w.rows();
         int blocks = w.cols() / 32;
-        float[] scales = new float[padded(rows, W) * blocks];
-        float[] offsets = type == GgmlType.Q5_0 ? null : new float[scales.length];
-        short[] pairs = new short[padded(rows, W) * blocks * 16];
+        long size = (long) padded(rows, HEIGHT) / HEIGHT * (k ? (long) blocks / 8 * K_SUPER_BYTES : (long) blocks * LEGACY_BLOCK_BYTES);
+        if (size > Integer.MAX_VALUE - 64) {
+            return null;
+        }
+        byte[] data = new byte[(int) size + BYTES_PAST];
+        Q5Strips packed = new Q5Strips(rows, w.cols(), data, k, type == GgmlType.Q5_0 ? 0 : 16);
         MemorySegment in = w.data();
         int[] q = new int[32];   // one block's values as the file gives them, unsigned
-        int bias = type == GgmlType.Q4_1 ? 8 : 16;
         for (int r = 0; r < rows; r++) {
+            int inStrip = r % HEIGHT;
             int lane = r % W;
+            int shift = inStrip < W ? 0 : 5;   // row A's u in bits 0-4 of a field, row B's in 5-9
             long row = r * w.rowBytes();
             for (int b = 0; b < blocks; b++) {
-                int block = (r / W) * blocks + b;
-                int at = block * W + lane;
+                int blk = (r / HEIGHT) * blocks + b;
+                int at = packed.blockAt(blk);
                 switch (type) {
                     case Q5_0 -> {
                         // fp16 d, u32 of fifth bits (bit j: value j), 16 bytes: values 0..15 low nibbles, 16..31 high.
                         long src = row + 22L * b;
-                        scales[at] = Float.float16ToFloat(in.get(U16, src));
+                        putShort(data, at + 2 * inStrip, in.get(U16, src));
                         nibbles(in, src + 6, in.get(U32, src + 2), q);
                     }
                     case Q5_1, Q4_1 -> {
-                        // fp16 d, fp16 m, then as Q5_0 (Q4_1: no fifth bits). Values d·q + m = d·(q − bias) + C.
+                        // fp16 d, fp16 m, then as Q5_0 (Q4_1: no fifth bits).
                         boolean five = type == GgmlType.Q5_1;
                         long src = row + (five ? 24L : 20L) * b;
-                        float d = Float.float16ToFloat(in.get(U16, src));
-                        scales[at] = d;
-                        offsets[at] = bias * d + Float.float16ToFloat(in.get(U16, src + 2));
+                        putShort(data, at + 2 * inStrip, in.get(U16, src));
+                        putShort(data, at + 4 * W + 2 * inStrip, in.get(U16, src + 2));
                         nibbles(in, src + (five ? 8 : 4), five ? in.get(U32, src + 4) : 0, q);
                     }
                     default -> {
@@ -104,10 +161,13 @@ final class Q5Strips extends Strips {
                         // 2g+1 are the low and high nibbles of bytes 32g ..
                         long sb = row + 176L * (b / 8);
                         int j = b % 8;
-                        float a = Float.float16ToFloat(in.get(U16, sb)) * PanamaRows.Q4_K.scale(in.get(U32, sb + 4), in.get(U32, sb + 12), j);
-                        float dmin = Float.float16ToFloat(in.get(U16, sb + 2));
-                        scales[at] = a;
-                        offsets[at] = 16 * a - dmin * PanamaRows.Q4_K.min(in.get(U32, sb + 8), in.get(U32, sb + 12), j);
+                        if (j == 0) {
+                            int sup = superAt(blk);
+                            putFloat(data, sup + 4 * inStrip, Float.float16ToFloat(in.get(U16, sb)));
+                            putFloat(data, sup + 8 * W + 4 * inStrip, Float.float16ToFloat(in.get(U16, sb + 2)));
+                        }
+                        data[at + QUANT_BYTES + inStrip] = (byte) PanamaRows.Q4_K.scale(in.get(U32, sb + 4), in.get(U32, sb + 12), j);
+                        data[at + QUANT_BYTES + HEIGHT + inStrip] = (byte) PanamaRows.Q4_K.min(in.get(U32, sb + 8), in.get(U32, sb + 12), j);
                         long qs = sb + 48 + 32L * (j / 2);
                         for (int l = 0; l < 32; l++) {
                             int low = in.get(ValueLayout.JAVA_BYTE, qs + l) >> 4 * (j % 2) & 0xF;
@@ -115,13 +175,23 @@ final class Q5Strips extends Strips {
                         }
                     }
                 }
-                for (int k = 0; k < 16; k++) {
-                    pairs[(block * 16 + k) * W + lane] = (short) ((q[k] - bias) & 0xFF | (q[k + 16] - bias) << 8);
+                int quants = packed.quantsAt(blk);
+                for (int c = 0; c < 32; c++) {
+                    int field = q[c] << shift;
+                    int half = quants + c / 16 * 11 * 2 * W;   // the half's first vector
+                    int col = c % 16;
+                    if (col == 15) {
+                        orShort(data, half + 10 * 2 * W + 2 * lane, field);
+                    } else if (col % 3 < 2) {
+                        orShort(data, half + (col / 3 * 2 + col % 3) * 2 * W + 2 * lane, field);
+                    } else {   // the third column of a pair of vectors: bits 0-5 atop the first, 6-9 atop the second
+                        orShort(data, half + col / 3 * 2 * 2 * W + 2 * lane, (field & 0x3F) << 10);
+                        orShort(data, half + (col / 3 * 2 + 1) * 2 * W + 2 * lane, (field >> 6) << 10);
+                    }
                 }
             }
         }
-        ActivationFormat activations = type == GgmlType.Q5_K ? ActivationFormat.Q8_K : ActivationFormat.Q8_0;
-        return new Q5Strips(rows, w.cols(), activations, scales, offsets, pairs);
+        return packed;
     }
 
     /**
@@ -136,95 +206,338 @@ final class Q5Strips extends Strips {
         }
     }
 
-    /** Strips per group of the batch kernel. */
-    private static final int STRIPS = 2;
+    /** Writes a little-endian short, as a vector of shorts reinterpreted from {@link #B} reads it. */
+    private static void putShort(byte[] bytes, int at, short value) {
+        bytes[at] = (byte) value;
+        bytes[at + 1] = (byte) (value >> 8);
+    }
 
-    /**
-     * One token through strip {@code s}: y[yOff .. yOff+W). Columns 0-15 and 16-31 of a block sum in two
-     * 16-bit accumulators, the low and high bytes of its pairs. Vectors stay in local variables of this
-     * one method: passed to a helper C2 does not inline, they would be boxed on the heap.
+    /** ORs {@code bits} into the little-endian short at {@code at}. */
+    private static void orShort(byte[] bytes, int at, int bits) {
+        bytes[at] |= (byte) bits;
+        bytes[at + 1] |= (byte) (bits >> 8);
+    }
+
+    /*
+     * The decode kernel: one method per kind (legacy, Q5_K) with no test of the type inside, as Q4Strips'
+     * oneQ40 and oneQ4K and for the same reason (float vectors a branch updated were at times boxed by C2).
+     * Both walk a block the same way: two halves of sixteen columns, P and Q of the class comment in two
+     * 16-bit accumulators each, rows A and B taken apart, the halves' sums added as floats.
      */
     @Override
     void one(int s, Q8Activations quantized, int t, float[] y, int yOff) {
-        short[] q = quantized.wideQuants();
-        float[] d = quantized.scales();
-        ShortVector by8 = ShortVector.broadcast(S, (short) 8);   // a vector shift count: see Q4Strips.oneQ40
-        FloatVector lo = FloatVector.zero(F);
-        FloatVector hi = FloatVector.zero(F);
-        for (int b = 0; b < blocks; b++) {
-            int block = s * blocks + b;
-            int x = t * cols + 32 * b;
-            ShortVector first = ShortVector.zero(S);
-            ShortVector second = ShortVector.zero(S);
-            for (int k = 0; k < 16; k++) {
-                ShortVector v = ShortVector.fromArray(S, quants, (block * 16 + k) * W);
-                first = first.add(v.lanewise(VectorOperators.LSHL, by8).lanewise(VectorOperators.ASHR, by8).mul(q[x + k]));
-                second = second.add(v.lanewise(VectorOperators.ASHR, by8).mul(q[x + k + 16]));
-            }
-            float dx = d[t * blocks + b];
-            FloatVector dLo = FloatVector.fromArray(F, scales, block * W).mul(dx);
-            FloatVector dHi = FloatVector.fromArray(F, scales, block * W + HALF).mul(dx);
-            FloatVector sumLo = ((FloatVector) first.convertShape(VectorOperators.S2F, F, 0)).add((FloatVector) second.convertShape(VectorOperators.S2F, F, 0));
-            FloatVector sumHi = ((FloatVector) first.convertShape(VectorOperators.S2F, F, 1)).add((FloatVector) second.convertShape(VectorOperators.S2F, F, 1));
-            lo = sumLo.fma(dLo, lo);
-            hi = sumHi.fma(dHi, hi);
-        }
-        lo.intoArray(y, yOff);
-        hi.intoArray(y, yOff + HALF);
-        if (offsets != null) {
-            addOffsets(s, quantized.blockSums(), t, y, yOff);
+        if (k) {
+            oneK(s, quantized, t, y, yOff);
+        } else {
+            oneLegacy(s, quantized, t, y, yOff);
         }
     }
 
     /**
-     * y[yOff .. yOff+W) += Σ C·blockSum over strip {@code s}'s blocks for token t, summed from 0 block after
-     * block: the offsets' part of {@link #one} and of {@link #tile} (one method, so the same bits).
+     * {@link #one} for Q5_0, Q5_1 and Q4_1: A = d, C = bias·d + m, from the file's fp16 widened as
+     * {@link PanamaRows.Half} widens F16 weights (exactly).
      */
-    private void addOffsets(int s, float[] sums, int t, float[] y, int yOff) {
-        FloatVector lo = FloatVector.zero(F);
-        FloatVector hi = FloatVector.zero(F);
+    private void oneLegacy(int s, Q8Activations quantized, int t, float[] y, int yOff) {
+        short[] q = quantized.wideQuants();
+        short[] octets = quantized.octetSums();
+        float[] d = quantized.scales();
+        float[] sums = quantized.blockSums();
+        // Shift counts and masks as vectors (see Q4Strips.oneQ40).
+        ShortVector by4 = ShortVector.broadcast(S, (short) 4);
+        ShortVector by5 = ShortVector.broadcast(S, (short) 5);
+        ShortVector by10 = ShortVector.broadcast(S, (short) 10);
+        ShortVector field = ShortVector.broadcast(S, (short) 0x3FF);
+        ShortVector high4 = ShortVector.broadcast(S, (short) 0x3C0);
+        FloatVector lo0 = FloatVector.zero(F);   // rows 0 .. HALF, HALF .. W (the lanes' row A), W .. W+HALF, W+HALF .. 2W
+        FloatVector hi0 = FloatVector.zero(F);
+        FloatVector lo1 = FloatVector.zero(F);
+        FloatVector hi1 = FloatVector.zero(F);
+        FloatVector off0 = FloatVector.zero(F);   // Σ C·blockSum, by run of HALF rows as above
+        FloatVector off1 = FloatVector.zero(F);
+        FloatVector off2 = FloatVector.zero(F);
+        FloatVector off3 = FloatVector.zero(F);
         for (int b = 0; b < blocks; b++) {
-            int block = s * blocks + b;
+            int at = blockAt(s * blocks + b);
+            int x = t * cols + 32 * b;
+            // A = d and m of each run of HALF rows, read first (in order).
+            FloatVector a0 = ((IntVector) ByteVector.fromArray(D_HALVES, data, at).reinterpretAsShorts().convertShape(VectorOperators.S2I, I, 0))
+                    .lanewise(VectorOperators.LSHL, 13).and(PanamaRows.Half.HALF_TO_FLOAT).reinterpretAsFloats().mul(0x1p112f);
+            FloatVector a1 = ((IntVector) ByteVector.fromArray(D_HALVES, data, at + W).reinterpretAsShorts().convertShape(VectorOperators.S2I, I, 0))
+                    .lanewise(VectorOperators.LSHL, 13).and(PanamaRows.Half.HALF_TO_FLOAT).reinterpretAsFloats().mul(0x1p112f);
+            FloatVector a2 = ((IntVector) ByteVector.fromArray(D_HALVES, data, at + 2 * W).reinterpretAsShorts().convertShape(VectorOperators.S2I, I, 0))
+                    .lanewise(VectorOperators.LSHL, 13).and(PanamaRows.Half.HALF_TO_FLOAT).reinterpretAsFloats().mul(0x1p112f);
+            FloatVector a3 = ((IntVector) ByteVector.fromArray(D_HALVES, data, at + 3 * W).reinterpretAsShorts().convertShape(VectorOperators.S2I, I, 0))
+                    .lanewise(VectorOperators.LSHL, 13).and(PanamaRows.Half.HALF_TO_FLOAT).reinterpretAsFloats().mul(0x1p112f);
+            FloatVector m0 = ((IntVector) ByteVector.fromArray(D_HALVES, data, at + 4 * W).reinterpretAsShorts().convertShape(VectorOperators.S2I, I, 0))
+                    .lanewise(VectorOperators.LSHL, 13).and(PanamaRows.Half.HALF_TO_FLOAT).reinterpretAsFloats().mul(0x1p112f);
+            FloatVector m1 = ((IntVector) ByteVector.fromArray(D_HALVES, data, at + 5 * W).reinterpretAsShorts().convertShape(VectorOperators.S2I, I, 0))
+                    .lanewise(VectorOperators.LSHL, 13).and(PanamaRows.Half.HALF_TO_FLOAT).reinterpretAsFloats().mul(0x1p112f);
+            FloatVector m2 = ((IntVector) ByteVector.fromArray(D_HALVES, data, at + 6 * W).reinterpretAsShorts().convertShape(VectorOperators.S2I, I, 0))
+                    .lanewise(VectorOperators.LSHL, 13).and(PanamaRows.Half.HALF_TO_FLOAT).reinterpretAsFloats().mul(0x1p112f);
+            FloatVector m3 = ((IntVector) ByteVector.fromArray(D_HALVES, data, at + 7 * W).reinterpretAsShorts().convertShape(VectorOperators.S2I, I, 0))
+                    .lanewise(VectorOperators.LSHL, 13).and(PanamaRows.Half.HALF_TO_FLOAT).reinterpretAsFloats().mul(0x1p112f);
+            int quants = at + 8 * W;
+            // Half 0 (columns 0-15), then half 1: rows A and B of each as exact 16-bit sums.
+            ShortVector p = ShortVector.zero(S);
+            ShortVector r = ShortVector.zero(S);   // Q of the class comment
+            for (int i = 0; i < 5; i++) {
+                ShortVector l0 = ByteVector.fromArray(B, data, quants + 4 * W * i).reinterpretAsShorts();
+                ShortVector l1 = ByteVector.fromArray(B, data, quants + 4 * W * i + 2 * W).reinterpretAsShorts();
+                short x0 = q[x + 3 * i], x1 = q[x + 3 * i + 1], x2 = q[x + 3 * i + 2];
+                ShortVector f = l0.and(field);
+                p = p.add(f.mul(x0));
+                r = r.add(f.lanewise(VectorOperators.LSHR, by5).mul(x0));
+                f = l1.and(field);
+                p = p.add(f.mul(x1));
+                r = r.add(f.lanewise(VectorOperators.LSHR, by5).mul(x1));
+                f = l0.lanewise(VectorOperators.LSHR, by10).or(l1.lanewise(VectorOperators.LSHR, by4).and(high4));
+                p = p.add(f.mul(x2));
+                r = r.add(f.lanewise(VectorOperators.LSHR, by5).mul(x2));
+            }
+            ShortVector last = ByteVector.fromArray(B, data, quants + 20 * W).reinterpretAsShorts();
+            p = p.add(last.mul(q[x + 15]));
+            r = r.add(last.lanewise(VectorOperators.LSHR, by5).mul(q[x + 15]));
+            short sixteen = (short) ((octets[x / 8] + octets[x / 8 + 1]) >> 1);   // 16·Σx of the half
+            ShortVector rowA = p.sub(r.lanewise(VectorOperators.LSHL, by5)).sub(sixteen);
+            ShortVector rowB = r.sub(sixteen);
+            quants += 22 * W;
+            p = ShortVector.zero(S);
+            r = ShortVector.zero(S);
+            for (int i = 0; i < 5; i++) {
+                ShortVector l0 = ByteVector.fromArray(B, data, quants + 4 * W * i).reinterpretAsShorts();
+                ShortVector l1 = ByteVector.fromArray(B, data, quants + 4 * W * i + 2 * W).reinterpretAsShorts();
+                short x0 = q[x + 16 + 3 * i], x1 = q[x + 16 + 3 * i + 1], x2 = q[x + 16 + 3 * i + 2];
+                ShortVector f = l0.and(field);
+                p = p.add(f.mul(x0));
+                r = r.add(f.lanewise(VectorOperators.LSHR, by5).mul(x0));
+                f = l1.and(field);
+                p = p.add(f.mul(x1));
+                r = r.add(f.lanewise(VectorOperators.LSHR, by5).mul(x1));
+                f = l0.lanewise(VectorOperators.LSHR, by10).or(l1.lanewise(VectorOperators.LSHR, by4).and(high4));
+                p = p.add(f.mul(x2));
+                r = r.add(f.lanewise(VectorOperators.LSHR, by5).mul(x2));
+            }
+            last = ByteVector.fromArray(B, data, quants + 20 * W).reinterpretAsShorts();
+            p = p.add(last.mul(q[x + 31]));
+            r = r.add(last.lanewise(VectorOperators.LSHR, by5).mul(q[x + 31]));
+            sixteen = (short) ((octets[x / 8 + 2] + octets[x / 8 + 3]) >> 1);
+            ShortVector rowA2 = p.sub(r.lanewise(VectorOperators.LSHL, by5)).sub(sixteen);
+            ShortVector rowB2 = r.sub(sixteen);
+            float dx = d[t * blocks + b];
+            lo0 = ((FloatVector) rowA.convertShape(VectorOperators.S2F, F, 0)).add((FloatVector) rowA2.convertShape(VectorOperators.S2F, F, 0)).fma(a0.mul(dx), lo0);
+            hi0 = ((FloatVector) rowA.rearrange(UPPER).convertShape(VectorOperators.S2F, F, 0)).add((FloatVector) rowA2.rearrange(UPPER).convertShape(VectorOperators.S2F, F, 0)).fma(a1.mul(dx), hi0);
+            lo1 = ((FloatVector) rowB.convertShape(VectorOperators.S2F, F, 0)).add((FloatVector) rowB2.convertShape(VectorOperators.S2F, F, 0)).fma(a2.mul(dx), lo1);
+            hi1 = ((FloatVector) rowB.rearrange(UPPER).convertShape(VectorOperators.S2F, F, 0)).add((FloatVector) rowB2.rearrange(UPPER).convertShape(VectorOperators.S2F, F, 0)).fma(a3.mul(dx), hi1);
+            // C = bias·d + m times the block sum.
             FloatVector v = FloatVector.broadcast(F, sums[t * blocks + b]);
-            lo = FloatVector.fromArray(F, offsets, block * W).fma(v, lo);
-            hi = FloatVector.fromArray(F, offsets, block * W + HALF).fma(v, hi);
+            off0 = a0.mul(bias).add(m0).fma(v, off0);
+            off1 = a1.mul(bias).add(m1).fma(v, off1);
+            off2 = a2.mul(bias).add(m2).fma(v, off2);
+            off3 = a3.mul(bias).add(m3).fma(v, off3);
         }
-        FloatVector.fromArray(F, y, yOff).add(lo).intoArray(y, yOff);
-        FloatVector.fromArray(F, y, yOff + HALF).add(hi).intoArray(y, yOff + HALF);
+        // The integer part's sums plus the offsets', as the tile adds them.
+        lo0.add(off0).intoArray(y, yOff);
+        hi0.add(off1).intoArray(y, yOff + HALF);
+        lo1.add(off2).intoArray(y, yOff + W);
+        hi1.add(off3).intoArray(y, yOff + W + HALF);
+    }
+
+    /** {@link #one} for Q5_K: A = d·sc, C = 16A − dmin·m, as {@link Q4Strips} computes Q4_K's. */
+    private void oneK(int s, Q8Activations quantized, int t, float[] y, int yOff) {
+        short[] q = quantized.wideQuants();
+        short[] octets = quantized.octetSums();
+        float[] d = quantized.scales();
+        float[] sums = quantized.blockSums();
+        ShortVector by4 = ShortVector.broadcast(S, (short) 4);   // as in oneLegacy
+        ShortVector by5 = ShortVector.broadcast(S, (short) 5);
+        ShortVector by10 = ShortVector.broadcast(S, (short) 10);
+        ShortVector field = ShortVector.broadcast(S, (short) 0x3FF);
+        ShortVector high4 = ShortVector.broadcast(S, (short) 0x3C0);
+        FloatVector lo0 = FloatVector.zero(F);   // rows as in oneLegacy
+        FloatVector hi0 = FloatVector.zero(F);
+        FloatVector lo1 = FloatVector.zero(F);
+        FloatVector hi1 = FloatVector.zero(F);
+        FloatVector off0 = FloatVector.zero(F);
+        FloatVector off1 = FloatVector.zero(F);
+        FloatVector off2 = FloatVector.zero(F);
+        FloatVector off3 = FloatVector.zero(F);
+        for (int head = 0; head < blocks; head += 8) {
+            int sup = superAt(s * blocks + head);
+            FloatVector d0 = ByteVector.fromArray(B, data, sup).reinterpretAsFloats();
+            FloatVector d1 = ByteVector.fromArray(B, data, sup + 2 * W).reinterpretAsFloats();
+            FloatVector d2 = ByteVector.fromArray(B, data, sup + 4 * W).reinterpretAsFloats();
+            FloatVector d3 = ByteVector.fromArray(B, data, sup + 6 * W).reinterpretAsFloats();
+            FloatVector n0 = ByteVector.fromArray(B, data, sup + 8 * W).reinterpretAsFloats();   // dmin
+            FloatVector n1 = ByteVector.fromArray(B, data, sup + 10 * W).reinterpretAsFloats();
+            FloatVector n2 = ByteVector.fromArray(B, data, sup + 12 * W).reinterpretAsFloats();
+            FloatVector n3 = ByteVector.fromArray(B, data, sup + 14 * W).reinterpretAsFloats();
+            for (int b = head; b < head + 8; b++) {
+                int quants = blockAt(s * blocks + b);
+                int x = t * cols + 32 * b;
+                ShortVector p = ShortVector.zero(S);
+                ShortVector r = ShortVector.zero(S);
+                for (int i = 0; i < 5; i++) {
+                    ShortVector l0 = ByteVector.fromArray(B, data, quants + 4 * W * i).reinterpretAsShorts();
+                    ShortVector l1 = ByteVector.fromArray(B, data, quants + 4 * W * i + 2 * W).reinterpretAsShorts();
+                    short x0 = q[x + 3 * i], x1 = q[x + 3 * i + 1], x2 = q[x + 3 * i + 2];
+                    ShortVector f = l0.and(field);
+                    p = p.add(f.mul(x0));
+                    r = r.add(f.lanewise(VectorOperators.LSHR, by5).mul(x0));
+                    f = l1.and(field);
+                    p = p.add(f.mul(x1));
+                    r = r.add(f.lanewise(VectorOperators.LSHR, by5).mul(x1));
+                    f = l0.lanewise(VectorOperators.LSHR, by10).or(l1.lanewise(VectorOperators.LSHR, by4).and(high4));
+                    p = p.add(f.mul(x2));
+                    r = r.add(f.lanewise(VectorOperators.LSHR, by5).mul(x2));
+                }
+                ShortVector last = ByteVector.fromArray(B, data, quants + 20 * W).reinterpretAsShorts();
+                p = p.add(last.mul(q[x + 15]));
+                r = r.add(last.lanewise(VectorOperators.LSHR, by5).mul(q[x + 15]));
+                short sixteen = (short) ((octets[x / 8] + octets[x / 8 + 1]) >> 1);
+                ShortVector rowA = p.sub(r.lanewise(VectorOperators.LSHL, by5)).sub(sixteen);
+                ShortVector rowB = r.sub(sixteen);
+                quants += 22 * W;
+                p = ShortVector.zero(S);
+                r = ShortVector.zero(S);
+                for (int i = 0; i < 5; i++) {
+                    ShortVector l0 = ByteVector.fromArray(B, data, quants + 4 * W * i).reinterpretAsShorts();
+                    ShortVector l1 = ByteVector.fromArray(B, data, quants + 4 * W * i + 2 * W).reinterpretAsShorts();
+                    short x0 = q[x + 16 + 3 * i], x1 = q[x + 16 + 3 * i + 1], x2 = q[x + 16 + 3 * i + 2];
+                    ShortVector f = l0.and(field);
+                    p = p.add(f.mul(x0));
+                    r = r.add(f.lanewise(VectorOperators.LSHR, by5).mul(x0));
+                    f = l1.and(field);
+                    p = p.add(f.mul(x1));
+                    r = r.add(f.lanewise(VectorOperators.LSHR, by5).mul(x1));
+                    f = l0.lanewise(VectorOperators.LSHR, by10).or(l1.lanewise(VectorOperators.LSHR, by4).and(high4));
+                    p = p.add(f.mul(x2));
+                    r = r.add(f.lanewise(VectorOperators.LSHR, by5).mul(x2));
+                }
+                last = ByteVector.fromArray(B, data, quants + 20 * W).reinterpretAsShorts();
+                p = p.add(last.mul(q[x + 31]));
+                r = r.add(last.lanewise(VectorOperators.LSHR, by5).mul(q[x + 31]));
+                sixteen = (short) ((octets[x / 8 + 2] + octets[x / 8 + 3]) >> 1);
+                ShortVector rowA2 = p.sub(r.lanewise(VectorOperators.LSHL, by5)).sub(sixteen);
+                ShortVector rowB2 = r.sub(sixteen);
+                // A = sc·d for the four runs of HALF rows, times d_x, as the block's scale (sc follows the quants).
+                float dx = d[t * blocks + b];
+                int sc = quants + 22 * W;
+                FloatVector a0 = ((FloatVector) ByteVector.fromArray(HALF_BYTES, data, sc).convertShape(VectorOperators.B2F, F, 0)).mul(d0);
+                FloatVector a1 = ((FloatVector) ByteVector.fromArray(HALF_BYTES, data, sc + HALF).convertShape(VectorOperators.B2F, F, 0)).mul(d1);
+                FloatVector a2 = ((FloatVector) ByteVector.fromArray(HALF_BYTES, data, sc + W).convertShape(VectorOperators.B2F, F, 0)).mul(d2);
+                FloatVector a3 = ((FloatVector) ByteVector.fromArray(HALF_BYTES, data, sc + W + HALF).convertShape(VectorOperators.B2F, F, 0)).mul(d3);
+                lo0 = ((FloatVector) rowA.convertShape(VectorOperators.S2F, F, 0)).add((FloatVector) rowA2.convertShape(VectorOperators.S2F, F, 0)).fma(a0.mul(dx), lo0);
+                hi0 = ((FloatVector) rowA.rearrange(UPPER).convertShape(VectorOperators.S2F, F, 0)).add((FloatVector) rowA2.rearrange(UPPER).convertShape(VectorOperators.S2F, F, 0)).fma(a1.mul(dx), hi0);
+                lo1 = ((FloatVector) rowB.convertShape(VectorOperators.S2F, F, 0)).add((FloatVector) rowB2.convertShape(VectorOperators.S2F, F, 0)).fma(a2.mul(dx), lo1);
+                hi1 = ((FloatVector) rowB.rearrange(UPPER).convertShape(VectorOperators.S2F, F, 0)).add((FloatVector) rowB2.rearrange(UPPER).convertShape(VectorOperators.S2F, F, 0)).fma(a3.mul(dx), hi1);
+                // C = 16A − dmin·m times the block sum (m follows sc: read in order).
+                FloatVector v = FloatVector.broadcast(F, sums[t * blocks + b]);
+                off0 = a0.mul(16f).sub(((FloatVector) ByteVector.fromArray(HALF_BYTES, data, sc + HEIGHT).convertShape(VectorOperators.B2F, F, 0)).mul(n0)).fma(v, off0);
+                off1 = a1.mul(16f).sub(((FloatVector) ByteVector.fromArray(HALF_BYTES, data, sc + HEIGHT + HALF).convertShape(VectorOperators.B2F, F, 0)).mul(n1)).fma(v, off1);
+                off2 = a2.mul(16f).sub(((FloatVector) ByteVector.fromArray(HALF_BYTES, data, sc + HEIGHT + W).convertShape(VectorOperators.B2F, F, 0)).mul(n2)).fma(v, off2);
+                off3 = a3.mul(16f).sub(((FloatVector) ByteVector.fromArray(HALF_BYTES, data, sc + HEIGHT + W + HALF).convertShape(VectorOperators.B2F, F, 0)).mul(n3)).fma(v, off3);
+            }
+        }
+        lo0.add(off0).intoArray(y, yOff);
+        hi0.add(off1).intoArray(y, yOff + HALF);
+        lo1.add(off2).intoArray(y, yOff + W);
+        hi1.add(off3).intoArray(y, yOff + W + HALF);
     }
 
     /**
-     * Strips first and first+1 as 16-bit values in {@code w}: column c of both, side by side, at
-     * c·STRIPS·W, so the tile loads its weights in order and without shifts.
+     * Strip {@code first} as signed 16-bit values u − 16 in {@link #unpacked}(ws), one row per lane: column
+     * c's rows A at c·2W and rows B at c·2W + W, so the tile loads its weights in order and without shifts.
+     * Its scales A and offsets C, computed as one() computes them, go to {@link #factors}(ws): per block,
+     * 2W floats of A then 2W of C, rows in order.
      */
     @Override
     void unpack(int first, Workspace ws) {
-        unpackBytePairs(quants, 16, first, unpacked(ws));
+        short[] w = unpacked(ws);
+        float[] f = factors(ws);
+        ShortVector by4 = ShortVector.broadcast(S, (short) 4);   // as in one()
+        ShortVector by5 = ShortVector.broadcast(S, (short) 5);
+        ShortVector by10 = ShortVector.broadcast(S, (short) 10);
+        ShortVector field = ShortVector.broadcast(S, (short) 0x3FF);
+        ShortVector high4 = ShortVector.broadcast(S, (short) 0x3C0);
+        ShortVector low5 = ShortVector.broadcast(S, (short) 0x1F);
+        ShortVector sixteen = ShortVector.broadcast(S, (short) 16);
+        for (int b = 0; b < blocks; b++) {
+            int blk = first * blocks + b;
+            int at = blockAt(blk);
+            for (int h = 0; h < 2; h++) {
+                int quants = quantsAt(blk) + h * 22 * W;
+                int c = (32 * b + 16 * h) * HEIGHT;   // where the half's first column goes
+                for (int i = 0; i < 5; i++) {
+                    ShortVector l0 = ByteVector.fromArray(B, data, quants + 4 * W * i).reinterpretAsShorts();
+                    ShortVector l1 = ByteVector.fromArray(B, data, quants + 4 * W * i + 2 * W).reinterpretAsShorts();
+                    int col = c + 3 * i * HEIGHT;
+                    ShortVector v = l0.and(field);
+                    v.and(low5).sub(sixteen).intoArray(w, col);
+                    v.lanewise(VectorOperators.LSHR, by5).sub(sixteen).intoArray(w, col + W);
+                    v = l1.and(field);
+                    v.and(low5).sub(sixteen).intoArray(w, col + HEIGHT);
+                    v.lanewise(VectorOperators.LSHR, by5).sub(sixteen).intoArray(w, col + HEIGHT + W);
+                    v = l0.lanewise(VectorOperators.LSHR, by10).or(l1.lanewise(VectorOperators.LSHR, by4).and(high4));
+                    v.and(low5).sub(sixteen).intoArray(w, col + 2 * HEIGHT);
+                    v.lanewise(VectorOperators.LSHR, by5).sub(sixteen).intoArray(w, col + 2 * HEIGHT + W);
+                }
+                ShortVector v = ByteVector.fromArray(B, data, quants + 20 * W).reinterpretAsShorts();
+                v.and(low5).sub(sixteen).intoArray(w, c + 15 * HEIGHT);
+                v.lanewise(VectorOperators.LSHR, by5).sub(sixteen).intoArray(w, c + 15 * HEIGHT + W);
+            }
+            for (int part = 0; part < 4; part++) {   // the runs of HALF rows
+                int o = b * 2 * HEIGHT + part * HALF;
+                if (!k) {
+                    // A = d and C = bias·d + m, widened as oneLegacy widens them (each branch stores its own
+                    // vectors: a vector chosen between two would be boxed).
+                    FloatVector a = ((IntVector) ByteVector.fromArray(D_HALVES, data, at + part * W).reinterpretAsShorts().convertShape(VectorOperators.S2I, I, 0))
+                            .lanewise(VectorOperators.LSHL, 13).and(PanamaRows.Half.HALF_TO_FLOAT).reinterpretAsFloats().mul(0x1p112f);
+                    FloatVector m = ((IntVector) ByteVector.fromArray(D_HALVES, data, at + (4 + part) * W).reinterpretAsShorts().convertShape(VectorOperators.S2I, I, 0))
+                            .lanewise(VectorOperators.LSHL, 13).and(PanamaRows.Half.HALF_TO_FLOAT).reinterpretAsFloats().mul(0x1p112f);
+                    a.intoArray(f, o);
+                    a.mul(bias).add(m).intoArray(f, o + HEIGHT);
+                    continue;
+                }
+                int sc = at + QUANT_BYTES;
+                int sup = superAt(blk);
+                FloatVector a = ((FloatVector) ByteVector.fromArray(HALF_BYTES, data, sc + part * HALF).convertShape(VectorOperators.B2F, F, 0))
+                        .mul(ByteVector.fromArray(B, data, sup + part * 2 * W).reinterpretAsFloats());
+                a.intoArray(f, o);
+                a.mul(16f).sub(((FloatVector) ByteVector.fromArray(HALF_BYTES, data, sc + HEIGHT + part * HALF).convertShape(VectorOperators.B2F, F, 0))
+                        .mul(ByteVector.fromArray(B, data, sup + (4 + part) * 2 * W).reinterpretAsFloats())).intoArray(f, o + HEIGHT);
+            }
+        }
+    }
+
+    /** A and C of the unpacked strip: per block 2W floats of A, then 2W of C, rows in order. */
+    private float[] factors(Workspace ws) {
+        return ws.floats(blocks * 2 * HEIGHT);
     }
 
     /**
-     * Tokens t .. t+2 through strips first and first+1 (unpacked in {@link #unpacked}(ws)); token t+j's results go
-     * to y[yOff + j·yStride ..]. Per block, twelve 16-bit sums: strip × token × half (columns k and k+16
-     * in one step), 12 of the 32 AVX-512 registers with 4 columns and a broadcast. The float results
+     * Tokens t .. t+2 through strip {@code first} (unpacked in {@link #unpacked}(ws)); token t+j's results go
+     * to y[yOff + j·yStride ..]. Per block, twelve 16-bit sums: rows (A or B) × token × half (columns k and
+     * k+16 in one step), 12 of the 32 AVX-512 registers with 4 columns and a broadcast. The float results
      * accumulate in y itself, with the operations of {@link #one}, the offsets last.
      */
     @Override
     void tile(int first, Workspace ws, Q8Activations quantized, int t, float[] y, int yOff, int yStride) {
         short[] w = unpacked(ws);
+        float[] f = factors(ws);
         short[] q = quantized.wideQuants();
         float[] d = quantized.scales();
         for (int b = 0; b < blocks; b++) {
             int x0 = t * cols + 32 * b;
             int x1 = x0 + cols;
             int x2 = x1 + cols;
-            // aST: strip S, token T, columns 0-15; eST: columns 16-31.
+            // aST: rows A (S = 0) or B (S = 1), token T, columns 0-15; eST: columns 16-31.
             ShortVector a00 = ShortVector.zero(S), a01 = ShortVector.zero(S), a02 = ShortVector.zero(S);
             ShortVector a10 = ShortVector.zero(S), a11 = ShortVector.zero(S), a12 = ShortVector.zero(S);
             ShortVector e00 = ShortVector.zero(S), e01 = ShortVector.zero(S), e02 = ShortVector.zero(S);
             ShortVector e10 = ShortVector.zero(S), e11 = ShortVector.zero(S), e12 = ShortVector.zero(S);
             for (int k = 0; k < 16; k++) {
-                int col = (32 * b + k) * STRIPS * W;
-                int far = col + 16 * STRIPS * W;
+                int col = (32 * b + k) * HEIGHT;
+                int far = col + 16 * HEIGHT;
                 ShortVector v0 = ShortVector.fromArray(S, w, col);
                 ShortVector v1 = ShortVector.fromArray(S, w, col + W);
                 ShortVector u0 = ShortVector.fromArray(S, w, far);
@@ -248,26 +561,26 @@ final class Q5Strips extends Strips {
                 e02 = e02.add(u0.mul(x));
                 e12 = e12.add(u1.mul(x));
             }
-            // y = fma(float(a) + float(e), d_w·d_x, y) per strip half and token, as one() does (the float sum of
-            // the two halves is their exact integer sum). Written out: a helper taking vectors would box them
-            // wherever C2 declines to inline it.
+            // y = fma(float(a) + float(e), A·d_x, y) per run of HALF rows and token, as one() does (the float sum
+            // of the two halves is their exact integer sum). Written out: a helper taking vectors would box
+            // them wherever C2 declines to inline it.
             float d0 = d[t * blocks + b];
             float d1 = d[(t + 1) * blocks + b];
             float d2 = d[(t + 2) * blocks + b];
             int y0 = yOff;
             int y1 = yOff + yStride;
             int y2 = yOff + 2 * yStride;
-            int block = first * blocks + b;
-            FloatVector lo = FloatVector.fromArray(F, scales, block * W);
-            FloatVector hi = FloatVector.fromArray(F, scales, block * W + HALF);
+            int a = b * 2 * HEIGHT;   // the block's A (factors())
+            FloatVector lo = FloatVector.fromArray(F, f, a);
+            FloatVector hi = FloatVector.fromArray(F, f, a + HALF);
             ((FloatVector) a00.convertShape(VectorOperators.S2F, F, 0)).add((FloatVector) e00.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d0), FloatVector.fromArray(F, y, y0)).intoArray(y, y0);
             ((FloatVector) a00.convertShape(VectorOperators.S2F, F, 1)).add((FloatVector) e00.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d0), FloatVector.fromArray(F, y, y0 + HALF)).intoArray(y, y0 + HALF);
             ((FloatVector) a01.convertShape(VectorOperators.S2F, F, 0)).add((FloatVector) e01.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d1), FloatVector.fromArray(F, y, y1)).intoArray(y, y1);
             ((FloatVector) a01.convertShape(VectorOperators.S2F, F, 1)).add((FloatVector) e01.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d1), FloatVector.fromArray(F, y, y1 + HALF)).intoArray(y, y1 + HALF);
             ((FloatVector) a02.convertShape(VectorOperators.S2F, F, 0)).add((FloatVector) e02.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d2), FloatVector.fromArray(F, y, y2)).intoArray(y, y2);
             ((FloatVector) a02.convertShape(VectorOperators.S2F, F, 1)).add((FloatVector) e02.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d2), FloatVector.fromArray(F, y, y2 + HALF)).intoArray(y, y2 + HALF);
-            lo = FloatVector.fromArray(F, scales, (block + blocks) * W);
-            hi = FloatVector.fromArray(F, scales, (block + blocks) * W + HALF);
+            lo = FloatVector.fromArray(F, f, a + W);
+            hi = FloatVector.fromArray(F, f, a + W + HALF);
             ((FloatVector) a10.convertShape(VectorOperators.S2F, F, 0)).add((FloatVector) e10.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d0), FloatVector.fromArray(F, y, y0 + W)).intoArray(y, y0 + W);
             ((FloatVector) a10.convertShape(VectorOperators.S2F, F, 1)).add((FloatVector) e10.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d0), FloatVector.fromArray(F, y, y0 + W + HALF)).intoArray(y, y0 + W + HALF);
             ((FloatVector) a11.convertShape(VectorOperators.S2F, F, 0)).add((FloatVector) e11.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d1), FloatVector.fromArray(F, y, y1 + W)).intoArray(y, y1 + W);
@@ -275,13 +588,29 @@ final class Q5Strips extends Strips {
             ((FloatVector) a12.convertShape(VectorOperators.S2F, F, 0)).add((FloatVector) e12.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d2), FloatVector.fromArray(F, y, y2 + W)).intoArray(y, y2 + W);
             ((FloatVector) a12.convertShape(VectorOperators.S2F, F, 1)).add((FloatVector) e12.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d2), FloatVector.fromArray(F, y, y2 + W + HALF)).intoArray(y, y2 + W + HALF);
         }
-        if (offsets != null) {
-            float[] sums = quantized.blockSums();
-            for (int i = 0; i < STRIPS; i++) {
-                for (int j = 0; j < TOKENS; j++) {
-                    addOffsets(first + i, sums, t + j, y, yOff + j * yStride + i * W);
-                }
-            }
+        float[] sums = quantized.blockSums();
+        for (int j = 0; j < TOKENS; j++) {
+            addOffsets(f, sums, t + j, y, yOff + j * yStride);
         }
+    }
+
+    /**
+     * y[yOff .. yOff+2W) += Σ C·blockSum over the unpacked strip's blocks for token t, summed from 0 block
+     * after block in registers, as one() sums them.
+     */
+    private void addOffsets(float[] f, float[] sums, int t, float[] y, int yOff) {
+        FloatVector o0 = FloatVector.zero(F), o1 = FloatVector.zero(F), o2 = FloatVector.zero(F), o3 = FloatVector.zero(F);
+        for (int b = 0; b < blocks; b++) {
+            int c = b * 2 * HEIGHT + HEIGHT;   // the block's C (factors())
+            FloatVector v = FloatVector.broadcast(F, sums[t * blocks + b]);
+            o0 = FloatVector.fromArray(F, f, c).fma(v, o0);
+            o1 = FloatVector.fromArray(F, f, c + HALF).fma(v, o1);
+            o2 = FloatVector.fromArray(F, f, c + W).fma(v, o2);
+            o3 = FloatVector.fromArray(F, f, c + W + HALF).fma(v, o3);
+        }
+        FloatVector.fromArray(F, y, yOff).add(o0).intoArray(y, yOff);
+        FloatVector.fromArray(F, y, yOff + HALF).add(o1).intoArray(y, yOff + HALF);
+        FloatVector.fromArray(F, y, yOff + W).add(o2).intoArray(y, yOff + W);
+        FloatVector.fromArray(F, y, yOff + W + HALF).add(o3).intoArray(y, yOff + W + HALF);
     }
 }

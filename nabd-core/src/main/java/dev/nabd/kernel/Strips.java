@@ -9,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * What the packed weight types share ({@link Q3Strips}, {@link Q4Strips}, {@link Q5Strips}, {@link Q6Strips},
  * {@link Q8Strips}): strips of rows across the lanes of the machine's vectors (W 16-bit lanes: 32 with
- * AVX-512, 16 with AVX2; a strip is W rows, or 2W for Q3, Q4 and Q6 whose lanes hold two rows each), and the order
+ * AVX-512, 16 with AVX2; a strip is W rows, or 2W for Q3, Q4, Q5 and Q6 whose lanes hold two rows each), and the order
  * in which a product walks them. One token, or a range too small for a group, goes strip by strip
  * through the decode kernel {@link #one}. A batch goes a group of strips at a time: {@link #unpack} turns
  * the group into 16-bit values once (where the type's tile needs them), then {@link #tile} runs it by
@@ -59,7 +59,7 @@ abstract class Strips implements PackedMatrix {
     final int cols;
     private final ActivationFormat activations;
     private final int group;
-    /** Rows per strip: W, or a multiple of W where a lane holds several rows ({@link Q3Strips}, {@link Q4Strips}, {@link Q6Strips}). */
+    /** Rows per strip: W, or a multiple of W where a lane holds several rows ({@link Q3Strips}, {@link Q4Strips}, {@link Q5Strips}, {@link Q6Strips}). */
     private final int height;
 
     /**
@@ -129,24 +129,6 @@ abstract class Strips implements PackedMatrix {
             for (int t = 0; t < tokens; t++) {
                 one(whole, x, t, out, 0);
                 System.arraycopy(out, 0, y, t * yStride + whole * height, rows - whole * height);
-            }
-        }
-    }
-
-    /**
-     * {@link #unpack} for strips of signed byte pairs ({@link Q5Strips}): each short holds
-     * the values of columns c and c + span in its low and high bytes, a strip's cols/2 pairs in order, span
-     * pairs covering 2·span columns at a time. Column c of strip first+i goes to w at (c·group + i)·W.
-     */
-    final void unpackBytePairs(short[] pairs, int span, int first, short[] w) {
-        ShortVector by8 = ShortVector.broadcast(S, (short) 8);   // a vector shift count: see Q4Strips.oneQ40
-        for (int i = 0; i < group; i++) {
-            int strip = (first + i) * (cols / 2) * W;
-            for (int j = 0; j < cols / 2; j++) {
-                ShortVector v = ShortVector.fromArray(S, pairs, strip + j * W);
-                int c = 2 * span * (j / span) + j % span;
-                v.lanewise(VectorOperators.LSHL, by8).lanewise(VectorOperators.ASHR, by8).intoArray(w, (c * group + i) * W);
-                v.lanewise(VectorOperators.ASHR, by8).intoArray(w, ((c + span) * group + i) * W);
             }
         }
     }
