@@ -107,7 +107,7 @@ public final class LanguageModel implements AutoCloseable {
             Transformer transformer = new Transformer(config, weights, team, ops, options.quantizedActivations());
             return new LanguageModel(file, config, weights, tokenizer, team, ops, transformer, ctx,
                     options.maxBatch(), options.kvType(), System.nanoTime() - start);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {   // an OutOfMemoryError while repacking too
             if (team != null) {
                 team.close();
             }

@@ -74,8 +74,13 @@ final class ServeCommand implements Callable<Integer> {
             server = OpenAiServer.start(options, () -> {
                 LanguageModel m = modelOptions.load();
                 PageIn.run(m.file().mapping(), "loading " + path.getFileName());
-                // Before the first request, so that it runs compiled kernels (WarmUp says why).
-                warmUpNanos[0] = m.warmUp(WARM_UP_BUDGET_NANOS);
+                // Before the first request, so that it runs compiled kernels (WarmUp says why). Only speed is
+                // at stake: a failure is reported and the server starts (its requests will meet the error).
+                try {
+                    warmUpNanos[0] = m.warmUp(WARM_UP_BUDGET_NANOS);
+                } catch (RuntimeException e) {
+                    err.println("nabd: the JIT warm-up failed: " + e);
+                }
                 return loaded[0] = m;
             }, name);
         } catch (BindException e) {

@@ -52,8 +52,6 @@ final class Q3Strips extends Strips {
     private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
     /** Rows per strip: two in each 16-bit lane. */
     private static final int HEIGHT = 2 * W;
-    /** Bytes a HALF_BYTES load reads past its HALF rows where HALF &lt; 8 (128-bit vectors): the array ends with as many spare. */
-    private static final int BYTES_PAST = HALF_BYTES.length() - HALF;
 
     private final int supers;
     private final byte[] data;

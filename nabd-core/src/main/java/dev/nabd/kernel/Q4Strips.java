@@ -193,9 +193,6 @@ final class Q4Strips extends Strips {
     /** Rows per strip: two in each 16-bit lane. */
     private static final int HEIGHT = 2 * W;
 
-    /** Bytes a HALF_BYTES load reads past its HALF rows where HALF &lt; 8 (128-bit vectors): the byte arrays end with as many spare. */
-    private static final int BYTES_PAST = HALF_BYTES.length() - HALF;
-
 
     /*
      * The kernels below compute the same per token: for each block an exact 16-bit integer sum, then

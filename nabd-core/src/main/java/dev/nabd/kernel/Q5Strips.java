@@ -7,7 +7,6 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShuffle;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -32,9 +31,9 @@ import java.nio.ByteOrder;
  * A block's quants are two halves of sixteen columns, each in eleven vectors of W shorts. Lane l holds
  * the field u_A + 32·u_B of a column, u in [0, 31] the file's value of rows A = l and B = W + l: vectors
  * 2i and 2i+1 (i &lt; 5) hold columns 3i and 3i+1 in bits 0-9, and column 3i+2 in their top bits (its
- * field's bits 0-5 atop vector 2i, 6-9 in bits 10-13 of vector 2i+1); vector 10 holds column 15. That is
- * 5.5 bits per value: 26 bytes per row and 32 columns for the legacy types (files 22, 24, 20), 25 for
- * Q5_K (22). The layout before kept a byte per value, one row per lane, and A and C as floats in arrays
+ * field's bits 0-5 atop vector 2i, 6-9 in bits 10-13 of vector 2i+1); vector 10 holds column 15. The
+ * quants take 5.5 bits per value, 22 bytes per row and 32 columns; with d and m, 26 for the legacy types
+ * (files 22, 24, 20), with the scales, 25 for Q5_K (22). The layout before kept a byte per value, one row per lane, and A and C as floats in arrays
  * of their own: 40 bytes. Decoding one token reads every byte once, from memory, so size is time.
  * Measured against it (one thread, alternating in one process, the same bits out, Gweights/s, medians
  * of 8 rounds): a 4096 × 16384 matrix Q5_K 17.6 -> 32.4, Q5_0 22.0 -> 36.3, Q5_1 16.4 -> 36.6; thirty
@@ -79,10 +78,6 @@ final class Q5Strips extends Strips {
     private static final int K_BLOCK_BYTES = QUANT_BYTES + 4 * W;
     /** Q5_K: bytes per super-block, 2W floats of d and of dmin, then 8 blocks. */
     private static final int K_SUPER_BYTES = 16 * W + 8 * K_BLOCK_BYTES;
-    /** Bytes a HALF_BYTES load reads past its HALF rows where HALF &lt; 8 (128-bit vectors): the array ends with as many spare. */
-    private static final int BYTES_PAST = HALF_BYTES.length() - HALF;
-    /** Swaps a 16-bit vector's halves: widens the upper half as part 0 (see {@link Q6Strips}'s UPPER). */
-    private static final VectorShuffle<Short> UPPER = VectorShuffle.fromOp(S, i -> (i + HALF) % W);
 
     private final int blocks;
     private final byte[] data;

@@ -7,7 +7,6 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -69,14 +68,6 @@ final class Q6Strips extends Strips {
     private static final VectorSpecies<Short> HALF_SHORTS = VectorSpecies.of(short.class, VectorShape.forBitSize(8 * HALF));
     /** Rows per strip: two in each 16-bit lane. */
     private static final int HEIGHT = 2 * W;
-    /**
-     * Swaps a 16-bit vector's halves, so that its upper half (lanes HALF .. W) is widened as part 0: {@code
-     * v.rearrange(UPPER).convertShape(S2I, I, 0)} has the lanes and bits of {@code v.convertShape(S2I, I, 1)},
-     * which the Vector API makes from a slice (a shuffle computed at run time, a compare, a permute and a
-     * blend); this is one permute by a constant shuffle (one vpermw with AVX-512; AVX2 has no 16-bit
-     * permute across its 128-bit halves, so there C2 needs several instructions: not measured).
-     */
-    private static final VectorShuffle<Short> UPPER = VectorShuffle.fromOp(S, i -> (i + HALF) % W);
 
     private final int supers;
     /** Scales, quants and d as the class comment lays them out: {@link #BLOCK_SHORTS} per super-block of a strip. */
@@ -109,7 +100,7 @@ final class Q6Strips extends Strips {
         for (int r = 0; r < rows; r++) {
             int inStrip = r % HEIGHT;
             int lane = r % W;
-            boolean rowB = inStrip >= W;   // the lanes' high bytes
+            boolean rowB = inStrip >= W;   // bits 6-11 of the lanes' fields
             for (int b = 0; b < supers; b++) {
                 // The file's super-block: ql[128] low nibbles, qh[64] 2-bit high parts, int8 scales[16], fp16 d.
                 // In half n, byte l of ql (and l+32) with byte l of qh give values 128n + l, +32, +64, +96.
@@ -195,7 +186,7 @@ final class Q6Strips extends Strips {
             for (int g = 0; g < 16; g++) {
                 // The scales first: they lie before the quants, so the reads only go forward (see Q4Strips).
                 // Each run of HALF rows' scales is loaded on its own, as tile() loads them, rather than all
-                // 2W at once and widened by parts 1-3 (slices, as UPPER says). Measured together with UPPER,
+                // 2W at once and widened by parts 1-3 (slices, as Strips.UPPER says). Measured together with UPPER,
                 // at 512 bits (one thread, alternating with the kernel before in one process): from memory,
                 // a 4096 × 16384 matrix, faster in 29 of 36 rounds (the three runs' medians +11%, +14%, +3%);
                 // in the cache, a 1024 × 1024 one, slower in 9 of 12 (median −4%). Alone, the small loads

@@ -101,7 +101,7 @@ public final class Q8Activations {
         for (int r = from; r < to; r++) {
             quantizeRow(x, stride, r, blocks);
             // One pass over each block's integers gives every sum the kernels take: per 8 (Q6_K, and per 16
-            // from two of them for Q3_K and Q2_K), per 32 (Q4 offsets, minimums and offsets of the other
+            // from two of them for Q3_K, Q2_K and the Q5 strips), per 32 (Q4 offsets, minimums and offsets of the other
             // types), and the 16-bit copy.
             for (int b = r * blocks; b < (r + 1) * blocks; b++) {
                 int sum = 0;
@@ -209,7 +209,8 @@ public final class Q8Activations {
 
     /**
      * 32·Σq of each run of 8 values, row after row: what {@link Q6Strips} takes off its sums of
-     * unsigned values, and {@link Q3Strips} (two of them) of its sums of nibbles.
+     * unsigned values, {@link Q3Strips} (two of them) of its sums of nibbles, and {@link Q5Strips} (half of
+     * two of them: 16·Σq of sixteen) of its sums of 5-bit fields.
      */
     short[] octetSums() {
         return octets;

@@ -4,6 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -46,10 +47,20 @@ abstract class Strips implements PackedMatrix {
     /** Ints in F's shape (HALF lanes): 16-bit sums and fp16 scales widen to them. */
     static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     /**
-     * The bytes of HALF fp16 values: a run of HALF rows' d as the file has it (Q4_0, Q8_0), widened in
-     * registers as {@link PanamaRows.Half} widens F16 weights (exactly).
+     * The bytes of HALF fp16 values: a run of HALF rows' d (or m) as the file has it (Q4_0, Q8_0, Q5_0,
+     * Q5_1, Q4_1), widened in registers as {@link PanamaRows.Half} widens F16 weights (exactly).
      */
     static final VectorSpecies<Byte> D_HALVES = VectorSpecies.of(byte.class, VectorShape.forBitSize(16 * HALF));
+    /** Bytes a HALF_BYTES load reads past its HALF rows where HALF &lt; 8 (128-bit vectors): packed byte arrays end with as many spare. */
+    static final int BYTES_PAST = HALF_BYTES.length() - HALF;
+    /**
+     * Swaps a 16-bit vector's halves, so that its upper half (lanes HALF .. W) is widened as part 0: {@code
+     * v.rearrange(UPPER).convertShape(S2I, I, 0)} has the lanes and bits of {@code v.convertShape(S2I, I, 1)},
+     * which the Vector API makes from a slice (a shuffle computed at run time, a compare, a permute and a
+     * blend); this is one permute by a constant shuffle (one vpermw with AVX-512; AVX2 has no 16-bit
+     * permute across its 128-bit halves, so there C2 needs several instructions: not measured).
+     */
+    static final VectorShuffle<Short> UPPER = VectorShuffle.fromOp(S, i -> (i + HALF) % W);
     /** Bytes of a whole vector: the packed byte arrays are read as shorts and floats through it. */
     static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, F.vectorShape());
     /** Tokens per pass of the batch kernels. */

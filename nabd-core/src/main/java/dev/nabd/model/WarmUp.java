@@ -30,8 +30,12 @@ import java.util.function.BooleanSupplier;
  * the same.
  */
 public final class WarmUp {
-    /** Tokens of a round's prompt batch: enough for several tiles of three and a partial one. */
+    /** Tokens of a round's prompt batch: a tile of three and one overlapping it. */
     static final int BATCH = 4;
+    /** Logit rows of the batch: three, so that the output matrix runs its batch kernel too (as a server's batches do). */
+    static final int LOGIT_ROWS = 3;
+    /** The JIT counts as done when it has compiled nothing for two rounds and this long. */
+    static final long QUIET_NANOS = 1_000_000_000L;
     /** Single-token steps after it. */
     static final int STEPS = 4;
 
@@ -39,36 +43,45 @@ public final class WarmUp {
     }
 
     /**
-     * Warms {@code model} up, for at most about {@code budgetNanos} (a round that has started finishes), or
-     * until {@code stop} says so (asked before every forward pass).
+     * Warms {@code model} up, for at most about {@code budgetNanos} (a forward pass that has started
+     * finishes), or until {@code stop} says so (asked before every forward pass).
      *
      * @return the rounds run
      */
     public static int run(Transformer model, GgmlType kvType, long budgetNanos, BooleanSupplier stop) {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         boolean watch = jit != null && jit.isCompilationTimeMonitoringSupported();
-        InferenceState state = model.newState(BATCH + STEPS, BATCH, 1, kvType);
+        InferenceState state = model.newState(BATCH + STEPS, BATCH, LOGIT_ROWS, kvType);
         int[] tokens = new int[BATCH + STEPS];
         for (int i = 0; i < tokens.length; i++) {
             tokens[i] = (i + 1) % model.config().vocabSize();   // valid in any vocabulary
         }
         long start = System.nanoTime();
+        BooleanSupplier done = () -> stop.getAsBoolean() || System.nanoTime() - start >= budgetNanos;
         long compiled = watch ? jit.getTotalCompilationTime() : 0;
+        long quietSince = System.nanoTime();
         int quiet = 0;
         int rounds = 0;
-        while (System.nanoTime() - start < budgetNanos && !stop.getAsBoolean()) {
-            model.forward(state, tokens, 0, BATCH, 0, 1);
-            for (int i = 0; i < STEPS && !stop.getAsBoolean(); i++) {
+        while (!done.getAsBoolean()) {
+            model.forward(state, tokens, 0, BATCH, 0, LOGIT_ROWS);
+            for (int i = 0; i < STEPS && !done.getAsBoolean(); i++) {
                 model.forward(state, tokens, BATCH + i, 1, BATCH + i, 1);
             }
             rounds++;
             if (!watch) {
                 continue;   // no way to see the JIT: use the whole budget
             }
+            // The total grows only when a compilation ends: a long one still running looks quiet, hence
+            // two rounds and a second of quiet rather than one short round.
             long now = jit.getTotalCompilationTime();
-            quiet = now == compiled ? quiet + 1 : 0;
+            if (now != compiled) {
+                quiet = 0;
+                quietSince = System.nanoTime();
+            } else {
+                quiet++;
+            }
             compiled = now;
-            if (quiet == 2) {
+            if (quiet >= 2 && System.nanoTime() - quietSince >= QUIET_NANOS) {
                 break;
             }
         }

@@ -28,7 +28,7 @@ class WarmUpTest {
         SyntheticModel.small(Architecture.byName("qwen3"), GgmlType.Q4_K, 5).write(file);
         try (LanguageModel m = LanguageModel.load(file, LoadOptions.DEFAULTS.withThreads(2).withContextLength(64))) {
             float[] before = lastLogits(m);
-            int rounds = WarmUp.run(m.transformer(), m.kvType(), 10_000_000_000L, () -> false);
+            int rounds = WarmUp.run(m.transformer(), m.kvType(), 3_000_000_000L, () -> false);
             assertThat(rounds).isPositive();
             assertThat(lastLogits(m)).isEqualTo(before);
         }
