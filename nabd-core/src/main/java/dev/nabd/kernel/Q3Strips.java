@@ -146,8 +146,7 @@ final class Q3Strips extends Strips {
                     }
                     for (int j = 0; j < 8; j++) {
                         int pair = (n[j] | n[j + 8] << 8) << shift;   // a little-endian short
-                        data[2 * (at + j * W + lane)] |= (byte) pair;
-                        data[2 * (at + j * W + lane) + 1] |= (byte) (pair >> 8);
+                        orShort(data, 2 * (at + j * W + lane), pair);
                     }
                 }
             }

@@ -173,17 +173,14 @@ final class Q4Strips extends Strips {
                     }
                 } else {
                     long src = row + 18L * b;
-                    short half = w.data().get(U16, src);   // d as the file has it: little-endian fp16
-                    data[2 * d + 2 * inStrip] = (byte) half;
-                    data[2 * d + 2 * inStrip + 1] = (byte) (half >> 8);
+                    putShort(data, 2 * d + 2 * inStrip, w.data().get(U16, src));   // d as the file has it: fp16
                     MemorySegment.copy(w.data(), ValueLayout.JAVA_BYTE, src + 2, quants, 0, 16);
                 }
                 for (int j = 0; j < 16; j++) {
                     int low = quants[j] & 0xF;          // column j
                     int high = quants[j] >> 4 & 0xF;    // column j + 16
                     int pair = (low | high << 8) << shift;   // a little-endian short
-                    data[2 * (at + j * W + lane)] |= (byte) pair;
-                    data[2 * (at + j * W + lane) + 1] |= (byte) (pair >> 8);
+                    orShort(data, 2 * (at + j * W + lane), pair);
                 }
             }
         }

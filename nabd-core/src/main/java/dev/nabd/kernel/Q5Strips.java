@@ -201,18 +201,6 @@ final class Q5Strips extends Strips {
         }
     }
 
-    /** Writes a little-endian short, as a vector of shorts reinterpreted from {@link #B} reads it. */
-    private static void putShort(byte[] bytes, int at, short value) {
-        bytes[at] = (byte) value;
-        bytes[at + 1] = (byte) (value >> 8);
-    }
-
-    /** ORs {@code bits} into the little-endian short at {@code at}. */
-    private static void orShort(byte[] bytes, int at, int bits) {
-        bytes[at] |= (byte) bits;
-        bytes[at + 1] |= (byte) (bits >> 8);
-    }
-
     /*
      * The decode kernel: one method per kind (legacy, Q5_K) with no test of the type inside, as Q4Strips'
      * oneQ40 and oneQ4K and for the same reason (float vectors a branch updated were at times boxed by C2).

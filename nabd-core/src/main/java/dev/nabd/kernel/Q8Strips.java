@@ -74,9 +74,7 @@ final class Q8Strips extends Strips {
                 // The file's block: fp16 d, then 32 signed bytes.
                 long src = r * w.rowBytes() + 34L * b;
                 int at = ((r / W) * blocks + b) * BLOCK_BYTES;
-                short half = in.get(U16, src);   // d as the file has it: little-endian fp16
-                data[at + 2 * lane] = (byte) half;
-                data[at + 2 * lane + 1] = (byte) (half >> 8);
+                putShort(data, at + 2 * lane, in.get(U16, src));   // d as the file has it: fp16
                 for (int c = 0; c < 32; c++) {
                     data[at + 2 * W + c * W + lane] = in.get(ValueLayout.JAVA_BYTE, src + 2 + c);
                 }

@@ -152,6 +152,18 @@ abstract class Strips implements PackedMatrix {
         }
     }
 
+    /** Writes a little-endian short to bytes[at .. at+2): as a vector of shorts reinterpreted from {@link #B} reads it. */
+    static void putShort(byte[] bytes, int at, short value) {
+        bytes[at] = (byte) value;
+        bytes[at + 1] = (byte) (value >> 8);
+    }
+
+    /** ORs {@code bits} into the little-endian short at bytes[at .. at+2): packers fill a lane's fields row by row. */
+    static void orShort(byte[] bytes, int at, int bits) {
+        bytes[at] |= (byte) bits;
+        bytes[at + 1] |= (byte) (bits >> 8);
+    }
+
     /** Rows rounded up to whole strips of {@code height} rows: the packed copies pad the last strip with zero rows. */
     static int padded(int rows, int height) {
         return (rows + height - 1) / height * height;
