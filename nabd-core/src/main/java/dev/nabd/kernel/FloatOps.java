@@ -38,6 +38,19 @@ public interface FloatOps {
     /** max |x[off+i]| for i &lt; n (0 for n = 0); a maximum has no rounding, so no order to fix. */
     float maxAbs(float[] x, int off, int n);
 
+    /**
+     * The value of largest magnitude among x[off .. off+n), the first on a tie, 0 if none is above 0, NaN
+     * ignored: exactly {@link dev.nabd.tensor.QuantMath#largestMagnitude}, the scale of a Q8_K block.
+     */
+    float largestMagnitude(float[] x, int off, int n);
+
+    /**
+     * out[outOff+i] = x[xOff+i]·scale rounded to the nearest integer, ties to even, for i &lt; n, as
+     * floats: the step that quantises activations to 8 bits. Exact for products of magnitude below 2^22;
+     * NaN and infinite products stay so. Element-wise.
+     */
+    void roundScaled(float[] x, int xOff, float scale, float[] out, int outOff, int n);
+
     /** y[yOff+i] += alpha·x[xOff+i], one rounding (a fused multiply-add) per element. */
     void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
 

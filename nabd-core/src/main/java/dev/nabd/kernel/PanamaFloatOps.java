@@ -1,5 +1,6 @@
 package dev.nabd.kernel;
 
+import dev.nabd.tensor.QuantMath;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
@@ -100,6 +101,49 @@ final class PanamaFloatOps implements FloatOps {
             r = Math.max(r, Math.abs(x[off + i]));
         }
         return r;
+    }
+
+    /**
+     * The largest and the smallest value, by vector reductions (a maximum has no rounding, so no order to
+     * fix): when one of them is strictly larger in magnitude it is the answer, since no value of the other
+     * sign can tie with it. A tie between signs, all zeros, or a NaN (which the reductions propagate and
+     * the definition skips) is left to the scalar scan.
+     */
+    @Override
+    public float largestMagnitude(float[] x, int off, int n) {
+        FloatVector hi = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        FloatVector lo = FloatVector.broadcast(S, Float.POSITIVE_INFINITY);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, off + i);
+            hi = hi.max(v);
+            lo = lo.min(v);
+        }
+        float top = hi.reduceLanes(VectorOperators.MAX);
+        float bottom = lo.reduceLanes(VectorOperators.MIN);
+        for (; i < n; i++) {
+            top = Math.max(top, x[off + i]);
+            bottom = Math.min(bottom, x[off + i]);
+        }
+        if (top > -bottom) {
+            return top;
+        }
+        if (-bottom > top) {
+            return bottom;
+        }
+        return QuantMath.largestMagnitude(x, off, n);
+    }
+
+    /** Adding then subtracting 1.5·2^23 rounds a float below 2^22 to an integer, ties to even. */
+    @Override
+    public void roundScaled(float[] x, int xOff, float scale, float[] out, int outOff, int n) {
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            FloatVector.fromArray(S, x, xOff + i).mul(scale).add(Exp.ROUNDER).sub(Exp.ROUNDER).intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) {
+            out[outOff + i] = x[xOff + i] * scale + Exp.ROUNDER - Exp.ROUNDER;
+        }
     }
 
     @Override

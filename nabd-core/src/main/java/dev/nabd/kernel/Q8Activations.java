@@ -1,6 +1,5 @@
 package dev.nabd.kernel;
 
-import dev.nabd.tensor.QuantMath;
 
 import java.util.Arrays;
 
@@ -36,7 +35,6 @@ public final class Q8Activations {
 
     private final FloatOps ops;
     private final ActivationFormat format;
-    private byte[] q = new byte[0];
     private short[] wide = new short[0];
     private float[] floats = new float[0];
     private float[] d = new float[0];
@@ -79,8 +77,7 @@ public final class Q8Activations {
         if (cols % format.block() != 0) {
             throw new IllegalArgumentException("rows of " + cols + " values are not whole blocks of " + format.block());
         }
-        if (q.length < cols * batch) {
-            q = new byte[cols * batch];
+        if (wide.length < cols * batch) {
             wide = new short[cols * batch];
             floats = new float[cols * batch];
             d = new float[cols / BLOCK * batch];
@@ -95,30 +92,36 @@ public final class Q8Activations {
     /**
      * Quantises rows {@code from .. to} of the batch {@link #prepare}d; threads may quantise different
      * rows at once (each row is written by its caller only).
+     *
+     * <p>Row by row in three passes, each a loop C2 vectorises: the blocks' scales and the rounded values
+     * as floats (in {@link #floatQuants}' row, which Q8_0 keeps and Q8_K uses as scratch); those floats
+     * to shorts (and, for Q8_0, back to floats: the integers as the kernels see them, so a value that
+     * overflowed does what the short does); then one pass over the shorts for every sum the kernels take.
+     * (A plain loop per block of 32 is too short for C2 to vectorise: the former one took 2 ns a value.)
      */
     void quantizeRows(float[] x, int stride, int from, int to) {
         int blocks = cols / BLOCK;
         for (int r = from; r < to; r++) {
+            int row = r * cols;
             quantizeRow(x, stride, r, blocks);
-            // One pass over each block's integers gives every sum the kernels take: per 8 (Q6_K, and per 16
-            // from two of them for Q3_K, Q2_K and the Q5 strips), per 32 (Q4 offsets, minimums and offsets of the other
-            // types), and the 16-bit copy.
+            for (int i = row; i < row + cols; i++) {
+                wide[i] = (short) (int) floats[i];
+            }
+            if (format == ActivationFormat.Q8_0) {   // only Q8_0 weights read them (Q8Strips)
+                for (int i = row; i < row + cols; i++) {
+                    floats[i] = wide[i];
+                }
+            }
+            // Per 8 (Q6_K, and per 16 from two of them for Q3_K, Q2_K and the Q5 strips), then per 32 (Q4
+            // offsets, minimums and offsets of the other types) from those. Eight loads summed as a tree,
+            // not in a loop: 0.28 ns a value against 0.65.
+            for (int o = row / 8; o < (row + cols) / 8; o++) {
+                int i = 8 * o;
+                int eight = ((wide[i] + wide[i + 1]) + (wide[i + 2] + wide[i + 3])) + ((wide[i + 4] + wide[i + 5]) + (wide[i + 6] + wide[i + 7]));
+                octets[o] = (short) (32 * eight);   // |32·8·127| = 32512: exact
+            }
             for (int b = r * blocks; b < (r + 1) * blocks; b++) {
-                int sum = 0;
-                for (int o = b * BLOCK / 8; o < (b + 1) * BLOCK / 8; o++) {
-                    int eight = 0;
-                    for (int i = 8 * o; i < 8 * o + 8; i++) {
-                        wide[i] = q[i];
-                        eight += q[i];
-                    }
-                    octets[o] = (short) (32 * eight);   // |32·8·127| = 32512: exact
-                    sum += eight;
-                }
-                if (format == ActivationFormat.Q8_0) {   // only Q8_0 weights read them (Q8Strips)
-                    for (int i = b * BLOCK; i < (b + 1) * BLOCK; i++) {
-                        floats[i] = q[i];
-                    }
-                }
+                int sum = (octets[4 * b] + octets[4 * b + 1] + octets[4 * b + 2] + octets[4 * b + 3]) >> 5;
                 eights[b] = (short) (8 * sum);   // |8·32·127| = 32512: exact
                 sums[b] = d[b] * sum;
             }
@@ -128,48 +131,23 @@ public final class Q8Activations {
     private void quantizeRow(float[] x, int stride, int r, int blocks) {
         if (format == ActivationFormat.Q8_0) {
             for (int b = 0; b < blocks; b++) {
-                quantizeQ8_0(x, r * stride + b * BLOCK, r * cols + b * BLOCK, r * blocks + b);
+                int from = r * stride + b * BLOCK;
+                float amax = ops.maxAbs(x, from, BLOCK);
+                d[r * blocks + b] = scale(amax);
+                ops.roundScaled(x, from, inverseScale(amax), floats, r * cols + b * BLOCK, BLOCK);
             }
         } else {
             for (int b = 0; b < cols / SUPER; b++) {
-                quantizeQ8_K(x, r * stride + b * SUPER, r * cols + b * SUPER, r * blocks + b * (SUPER / BLOCK));
+                int from = r * stride + b * SUPER;
+                float max = ops.largestMagnitude(x, from, SUPER);
+                float amax = Math.abs(max);
+                float iscale = amax == 0 ? 0 : -127f / max;
+                // |iscale·x| ≤ 127 up to a rounding of the product, which cannot reach 127.5: ggml's
+                // min(127, ·) never bites, so the plain rounding gives its integers.
+                ops.roundScaled(x, from, iscale, floats, r * cols + b * SUPER, SUPER);
+                int scale = r * blocks + b * (SUPER / BLOCK);
+                Arrays.fill(d, scale, scale + SUPER / BLOCK, amax == 0 ? 0 : 1 / iscale);
             }
-        }
-    }
-
-    private void quantizeQ8_0(float[] x, int from, int to, int scale) {
-        float amax = ops.maxAbs(x, from, BLOCK);
-        d[scale] = scale(amax);
-        roundToBytes(x, from, inverseScale(amax), q, to, BLOCK);
-    }
-
-    private void quantizeQ8_K(float[] x, int from, int to, int scale) {
-        float max = QuantMath.largestMagnitude(x, from, SUPER);
-        float amax = Math.abs(max);
-        float iscale = amax == 0 ? 0 : -127f / max;
-        // |iscale·x| ≤ 127 up to a rounding of the product, which cannot reach 127.5: ggml's min(127, ·)
-        // never bites, so the plain rounding gives its integers.
-        roundToBytes(x, from, iscale, q, to, SUPER);
-        Arrays.fill(d, scale, scale + SUPER / BLOCK, amax == 0 ? 0 : 1 / iscale);
-    }
-
-    /** Adding then subtracting 1.5·2^23 rounds a float of magnitude below 2^22 to an integer, ties to even. */
-    private static final float ROUNDER = 0x1.8p23f;
-
-    /**
-     * q[qOff+i] = x[xOff+i]·scale rounded to the nearest integer, ties to even (as {@link Math#rint}), for
-     * products of magnitude at most 127; NaN gives 0.
-     *
-     * <p>A plain loop on purpose. C2 vectorises it over a Q8_K block of 256 (0.28 ns a value here) but not
-     * over a Q8_0 block of 32 (0.83), against 0.14-0.16 for the Vector API loop: at most 0.2 ms a token
-     * for a 1B model, 0.3% of its decode step on one thread. The Vector API form narrowed floats to
-     * bytes with a shape-changing conversion whose box C2 did not always eliminate: in some orders of
-     * compilation (one full test run in three, in one order of the test classes) the compiled quantiser
-     * allocated a byte[] per vector, 500-70000 bytes per decode step, for as long as the code lived.
-     */
-    private static void roundToBytes(float[] x, int xOff, float scale, byte[] q, int qOff, int n) {
-        for (int i = 0; i < n; i++) {
-            q[qOff + i] = (byte) (int) (x[xOff + i] * scale + ROUNDER - ROUNDER);
         }
     }
 
@@ -216,14 +194,9 @@ public final class Q8Activations {
         return octets;
     }
 
-    /** Q8_0: the integers as floats, row after row ({@link Q8Strips} multiplies them in float lanes); not filled for Q8_K. */
+    /** Q8_0: the integers as floats, row after row ({@link Q8Strips} multiplies them in float lanes); scratch for Q8_K. */
     float[] floatQuants() {
         return floats;
-    }
-
-    /** The integers, row after row ({@link #cols()} per row). */
-    byte[] quants() {
-        return q;
     }
 
     /** The scale of each block of 32, row after row ({@link #cols()}/32 per row). */
@@ -238,7 +211,7 @@ public final class Q8Activations {
 
     /** Integer {@code i} of row {@code row}. */
     public int quant(int row, int i) {
-        return q[row * cols + i];
+        return wide[row * cols + i];
     }
 
     /** Scale of block {@code block} (of 32 values) of row {@code row}. */

@@ -1,5 +1,7 @@
 package dev.nabd.kernel;
 
+import dev.nabd.tensor.QuantMath;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -37,6 +39,18 @@ final class ScalarFloatOps implements FloatOps {
             m = Math.max(m, Math.abs(x[off + i]));
         }
         return m;
+    }
+
+    @Override
+    public float largestMagnitude(float[] x, int off, int n) {
+        return QuantMath.largestMagnitude(x, off, n);
+    }
+
+    @Override
+    public void roundScaled(float[] x, int xOff, float scale, float[] out, int outOff, int n) {
+        for (int i = 0; i < n; i++) {
+            out[outOff + i] = x[xOff + i] * scale + Exp.ROUNDER - Exp.ROUNDER;
+        }
     }
 
     @Override

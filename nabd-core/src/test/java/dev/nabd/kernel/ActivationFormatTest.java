@@ -132,6 +132,84 @@ class ActivationFormatTest {
         }
     }
 
+    /**
+     * Q8_K's scale value, the first of largest magnitude, from the vector reductions as from the scan:
+     * either sign larger, the two signs tied (the first wins), all zeros of both signs, a NaN (skipped),
+     * the largest in the scalar tail.
+     */
+    @Test
+    void vectorAndScalarLargestMagnitudesAgree() {
+        FloatOps v = FloatOpsProvider.get();
+        float[][] cases = new float[8][];
+        SplittableRandom r = new SplittableRandom(15);
+        for (int c = 0; c < cases.length; c++) {
+            cases[c] = new float[256 + 3];
+            for (int i = 0; i < cases[c].length; i++) {
+                cases[c][i] = (float) r.nextGaussian();
+            }
+        }
+        cases[0][17] = 9f;
+        cases[1][17] = -9f;
+        cases[2][17] = 9f;
+        cases[2][200] = -9f;
+        cases[3][17] = -9f;
+        cases[3][200] = 9f;
+        java.util.Arrays.fill(cases[4], 0f);
+        cases[4][5] = -0f;
+        cases[5][40] = Float.NaN;
+        cases[5][41] = -9f;
+        cases[6][257] = -9f;   // past the last whole vector
+        cases[7][3] = Float.POSITIVE_INFINITY;
+        float[] expected = {9f, -9f, 9f, -9f, 0f, -9f, -9f, Float.POSITIVE_INFINITY};
+        for (int c = 0; c < cases.length; c++) {
+            assertThat(v.largestMagnitude(cases[c], 0, cases[c].length)).as("case %d", c).isEqualTo(expected[c])
+                    .isEqualTo(new ScalarFloatOps().largestMagnitude(cases[c], 0, cases[c].length));
+        }
+        assertThat(Float.floatToIntBits(v.largestMagnitude(cases[4], 0, 259))).as("all zeros: +0").isEqualTo(0);
+    }
+
+    /** The sums the kernels take off their unsigned sums: per 8 (times 32), per 32 (times 8, and d·Σq). */
+    @Test
+    void blockSumsAreSumsOfTheIntegers() {
+        SplittableRandom r = new SplittableRandom(16);
+        for (ActivationFormat f : new ActivationFormat[] {ActivationFormat.Q8_0, ActivationFormat.Q8_K}) {
+            int cols = 512;
+            int rows = 3;
+            float[] x = new float[cols * rows];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) (r.nextGaussian() * (1 + i % 5));
+            }
+            for (int i = cols + 256; i < cols + 512; i++) {
+                // Subnormal: 127/amax overflows to infinity; the integers are then Java's casts of ±∞,
+                // with d = 0, and the float copy must be the same integers, not the infinities.
+                x[i] = (i % 2 == 0 ? 1 : -1) * 1e-40f;
+            }
+            Q8Activations q = new Q8Activations(FloatOpsProvider.get(), f);
+            q.quantize(x, cols, cols, rows);
+            for (int row = 0; row < rows; row++) {
+                for (int o = 0; o < cols / 8; o++) {
+                    int sum = 0;
+                    for (int i = 0; i < 8; i++) {
+                        sum += q.quant(row, 8 * o + i);
+                    }
+                    assertThat(q.octetSums()[row * cols / 8 + o]).as("%s row %d octet %d", f, row, o).isEqualTo((short) (32 * sum));
+                }
+                for (int b = 0; b < cols / 32; b++) {
+                    int sum = 0;
+                    for (int i = 0; i < 32; i++) {
+                        sum += q.quant(row, 32 * b + i);
+                        assertThat(q.wideQuants()[row * cols + 32 * b + i]).isEqualTo((short) q.quant(row, 32 * b + i));
+                        if (f == ActivationFormat.Q8_0) {
+                            assertThat(q.floatQuants()[row * cols + 32 * b + i]).isEqualTo((float) q.quant(row, 32 * b + i));
+                        }
+                    }
+                    assertThat(q.eightSums()[row * cols / 32 + b]).isEqualTo((short) (8 * sum));
+                    assertThat(q.blockSum(row, b)).isEqualTo(q.scale(row, b) * sum);
+                }
+            }
+        }
+    }
+
     /** Q8_K as the product sees it equals our Q8_K codec's round trip (quantize_row_q8_K_ref's bytes). */
     @Test
     void q8_KEqualsTheCodecsRoundTrip() {
