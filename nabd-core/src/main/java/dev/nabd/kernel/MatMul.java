@@ -11,7 +11,9 @@ import java.util.Map;
  * <p>Layout: W has {@code rows} rows of {@code cols} values; activations are {@code batch} rows of
  * {@code cols} floats at stride {@code xStride}; outputs are {@code batch} rows of {@code rows} floats at
  * stride {@code yStride}. Weight rows are split in contiguous ranges over the thread team, so each weight
- * byte is read by one thread and each thread writes its own columns of y. Several matrices that read
+ * byte is read by one thread and each thread writes its own columns of y; a prompt-sized batch through
+ * packed matrices is split by groups of strips and, where a share ends inside a group, by tokens
+ * ({@link #runGroups}). Several matrices that read
  * the same activations (q, k, v; gate, up) go in one step, their rows laid end to end before splitting,
  * so the team meets once instead of three times.
  *
@@ -64,6 +66,13 @@ public final class MatMul implements ThreadTeam.Task {
     private final int[] yStrides = new int[MAX_MATRICES];
     private int count;
     private int totalRows;
+    /** Whether the step splits by groups of strips and tokens ({@link #runGroups}) rather than by rows. */
+    private boolean splitByGroups;
+    /**
+     * The batch from which packed steps split by groups and tokens: a share of a few tokens would go
+     * through the decode kernel, slower than the batch kernel on a whole group.
+     */
+    private static final int GROUP_SPLIT_TOKENS = 16;
     private float[] x;
     private int xStride;
     private int batch;
@@ -219,12 +228,20 @@ public final class MatMul implements ThreadTeam.Task {
                 }
             }
         }
+        splitByGroups = batch >= GROUP_SPLIT_TOKENS;
+        for (int m = 0; m < count; m++) {
+            splitByGroups &= packs[m] != null;
+        }
         team.run(this);
     }
 
 
     @Override
     public void run(int index, int size) {
+        if (splitByGroups) {
+            runGroups(index, size);
+            return;
+        }
         int from = ThreadTeam.rangeStart(totalRows, index, size);
         int to = ThreadTeam.rangeStart(totalRows, index + 1, size);
         int base = 0;
@@ -242,6 +259,50 @@ public final class MatMul implements ThreadTeam.Task {
             }
             base += rows;
         }
+    }
+
+    /**
+     * A batch through packed matrices only: the work is split in units of one group of strips (the
+     * batch kernel's unit: {@link PackedMatrix#group}) times all the tokens, each weighing its rows, and
+     * the threads' shares are cut at the same point in that sequence of rows × tokens, so a unit on a cut
+     * is shared by tokens. Split by rows alone, a matrix of an odd number of groups (qwen2.5's 896 rows:
+     * seven groups of 128) leaves one thread a whole group more to do than the other. A matrix's last
+     * group takes the strips left over after whole groups (three strips: two overlapping groups), so no
+     * two threads ever compute the same outputs.
+     */
+    private void runGroups(int index, int size) {
+        long total = 0;
+        for (int m = 0; m < count; m++) {
+            total += (long) paddedRows(packs[m]) * batch;
+        }
+        long from = total * index / size;
+        long to = total * (index + 1) / size;
+        long base = 0;
+        for (int m = 0; m < count && base < to; m++) {
+            PackedMatrix p = packs[m];
+            int strips = (p.rows() + p.strip() - 1) / p.strip();
+            int units = Math.max(1, strips / p.group());
+            Q8Activations q = quantized[p.activations().ordinal()];
+            for (int u = 0; u < units && base < to; u++) {
+                int first = u * p.group();
+                int last = u == units - 1 ? strips : first + p.group();
+                long unitRows = (long) (last - first) * p.strip();
+                long end = base + unitRows * batch;
+                if (end > from) {
+                    // This thread's tokens of the unit: its share's ends, in tokens, rounded to the nearest.
+                    int t0 = Math.clamp((from - base + unitRows / 2) / unitRows, 0, batch);
+                    int t1 = Math.clamp((to - base + unitRows / 2) / unitRows, 0, batch);
+                    if (t0 < t1) {
+                        p.multiply(q, t0, t1, ys[m], yStrides[m], first, last, workspaces[index]);
+                    }
+                }
+                base = end;
+            }
+        }
+    }
+
+    private static int paddedRows(PackedMatrix p) {
+        return (p.rows() + p.strip() - 1) / p.strip() * p.strip();
     }
 
     private void rowRange(Tensor w, RowOps k, float[] x, int xStride, float[] y, int yStride, int from, int to, float[] buf, float[] tile) {

@@ -32,10 +32,24 @@ public interface PackedMatrix {
     ActivationFormat activations();
 
     /**
+     * Strips per group of the batch kernel, which unpacks a group once for all tokens: a range of strips
+     * that is not whole groups costs as much as whole ones.
+     */
+    int group();
+
+    /**
      * {@code y[t·yStride + r] = Σ_c W[r][c]·x[t][c]} for the tokens {@code 0 .. x.rows()} and the rows of
      * strips {@code stripFrom .. stripTo}, using the calling thread's {@code ws}.
      */
-    void multiply(Q8Activations x, float[] y, int yStride, int stripFrom, int stripTo, Workspace ws);
+    default void multiply(Q8Activations x, float[] y, int yStride, int stripFrom, int stripTo, Workspace ws) {
+        multiply(x, 0, x.rows(), y, yStride, stripFrom, stripTo, ws);
+    }
+
+    /**
+     * The same for the tokens {@code tokenFrom .. tokenTo} only: threads may share a group of strips by
+     * tokens. A token's results do not depend on the range it was computed in.
+     */
+    void multiply(Q8Activations x, int tokenFrom, int tokenTo, float[] y, int yStride, int stripFrom, int stripTo, Workspace ws);
 
     /** Scratch memory of one thread, reused across calls (it grows to the largest size asked for). */
     final class Workspace {

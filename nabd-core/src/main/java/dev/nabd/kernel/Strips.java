@@ -106,18 +106,25 @@ abstract class Strips implements PackedMatrix {
     }
 
     @Override
-    public final void multiply(Q8Activations x, float[] y, int yStride, int stripFrom, int stripTo, Workspace ws) {
+    public final int group() {
+        return group;
+    }
+
+    @Override
+    public final void multiply(Q8Activations x, int tokenFrom, int tokenTo, float[] y, int yStride, int stripFrom, int stripTo, Workspace ws) {
         if (x.cols() != cols) {
             throw new IllegalArgumentException("activations of " + x.cols() + " values for rows of " + cols);
         }
         if (x.format() != activations) {
             throw new IllegalArgumentException(activations + " activations needed, not " + x.format());
         }
-        int tokens = x.rows();
+        if (tokenFrom < 0 || tokenTo > x.rows() || tokenFrom > tokenTo) {
+            throw new IllegalArgumentException("tokens " + tokenFrom + " to " + tokenTo + " of a batch of " + x.rows());
+        }
         int whole = Math.min(stripTo, rows / height);   // the range's end, short of a last strip padded with zero rows
-        if (tokens < TOKENS || whole - stripFrom < group) {
+        if (tokenTo - tokenFrom < TOKENS || whole - stripFrom < group) {
             for (int s = stripFrom; s < whole; s++) {
-                for (int t = 0; t < tokens; t++) {
+                for (int t = tokenFrom; t < tokenTo; t++) {
                     one(s, x, t, y, t * yStride + s * height);
                 }
             }
@@ -125,8 +132,8 @@ abstract class Strips implements PackedMatrix {
             for (int s = stripFrom; s < whole; s += group) {
                 int first = Math.min(s, whole - group);
                 unpack(first, ws);
-                for (int t = 0; t < tokens; t += TOKENS) {
-                    int from = Math.min(t, tokens - TOKENS);
+                for (int t = tokenFrom; t < tokenTo; t += TOKENS) {
+                    int from = Math.min(t, tokenTo - TOKENS);
                     for (int j = from; j < from + TOKENS; j++) {   // the tile adds into y
                         java.util.Arrays.fill(y, j * yStride + first * height, j * yStride + (first + group) * height, 0f);
                     }
@@ -137,7 +144,7 @@ abstract class Strips implements PackedMatrix {
         if (stripTo > whole && whole >= stripFrom) {
             // The padded strip: computed whole into scratch, its real rows copied out.
             float[] out = ws.floats(height);
-            for (int t = 0; t < tokens; t++) {
+            for (int t = tokenFrom; t < tokenTo; t++) {
                 one(whole, x, t, out, 0);
                 System.arraycopy(out, 0, y, t * yStride + whole * height, rows - whole * height);
             }

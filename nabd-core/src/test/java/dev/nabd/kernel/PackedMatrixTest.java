@@ -401,6 +401,93 @@ class PackedMatrixTest {
     }
 
     /**
+     * Any token range a thread may get of a group (a share of a batch cut inside a group): each token of
+     * the range gets the bits it gets alone, tokens outside it are not written. Ranges shorter than a tile
+     * go through the decode kernel, longer ones end with an overlapping tile.
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(value = GgmlType.class, names = {"Q2_K", "Q3_K", "Q4_0", "Q4_K", "Q5_0", "Q5_1", "Q4_1", "Q5_K", "Q6_K", "Q8_0"})
+    void everyTokenRangeGivesTheSameBits(GgmlType type) {
+        SplittableRandom r = new SplittableRandom(4);
+        assumeTrue(type != GgmlType.Q6_K && type != GgmlType.Q8_0 || stripRows() >= 16, "Q6_K and Q8_0 strips need vectors of 16 shorts or more");
+        int cols = 256;
+        int w = stripRows(type);
+        Tensor m = quantized(type, cols, 3 * w - 3, r);   // a group and a padded strip
+        PackedMatrix p = PackedMatrix.of(m);
+        int strips = 3;
+        int tokens = 10;
+        float[] x = gaussian(r, tokens * cols);
+        Q8Activations q = new Q8Activations(FloatOpsProvider.get(), p.activations());
+        q.quantize(x, cols, cols, tokens);
+        PackedMatrix.Workspace ws = new PackedMatrix.Workspace();
+        float[][] alone = new float[tokens][m.rows()];
+        Q8Activations one = new Q8Activations(FloatOpsProvider.get(), p.activations());
+        for (int t = 0; t < tokens; t++) {
+            one.quantize(java.util.Arrays.copyOfRange(x, t * cols, (t + 1) * cols), cols, cols, 1);
+            p.multiply(one, alone[t], m.rows(), 0, strips, ws);
+        }
+        for (int from = 0; from <= tokens; from++) {
+            for (int to = from; to <= tokens; to++) {
+                float[] y = new float[tokens * m.rows()];
+                java.util.Arrays.fill(y, Float.NaN);
+                p.multiply(q, from, to, y, m.rows(), 0, strips, ws);
+                float[] untouched = new float[m.rows()];
+                java.util.Arrays.fill(untouched, Float.NaN);
+                for (int t = 0; t < tokens; t++) {
+                    assertThat(java.util.Arrays.copyOfRange(y, t * m.rows(), (t + 1) * m.rows()))
+                            .as("tokens %d..%d: token %d", from, to, t).containsExactly(t >= from && t < to ? alone[t] : untouched);
+                }
+            }
+        }
+    }
+
+    /**
+     * A prompt-sized batch on two threads, split by groups of strips and tokens: q, k and v of a Q4_K_M
+     * file's layer (Q4_K, Q4_K and Q6_K, with odd numbers of groups, so the threads' shares are cut inside
+     * a group) give every token the bits it gets alone.
+     */
+    @Test
+    void aBatchSplitByGroupsAndTokensGivesTheSameBits() {
+        SplittableRandom r = new SplittableRandom(5);
+        int cols = 256;
+        int h = stripRows(GgmlType.Q4_K);
+        Tensor wq = quantized(GgmlType.Q4_K, cols, 7 * h, r);
+        Tensor wk = quantized(GgmlType.Q4_K, cols, 3 * h, r);
+        Tensor wv = quantized(GgmlType.Q6_K, cols, 3 * stripRows(GgmlType.Q6_K) + 5, r);
+        int batch = 41;
+        int xStride = cols + 3;
+        float[] x = gaussian(r, batch * xStride);
+        float[][] ys = new float[3][];
+        float[][][] alone = new float[3][batch][];
+        Tensor[] ws = {wq, wk, wv};
+        for (int threads = 1; threads <= 2; threads++) {
+            try (ThreadTeam team = new ThreadTeam(threads)) {
+                MatMul mm = new MatMul(team, FloatOpsProvider.get(), cols, true);
+                assertThat(mm.pack(wq) && mm.pack(wk) && mm.pack(wv)).isTrue();
+                for (int i = 0; i < 3; i++) {
+                    ys[i] = new float[batch * ws[i].rows()];
+                }
+                mm.apply(wq, ys[0], wq.rows(), wk, ys[1], wk.rows(), wv, ys[2], wv.rows(), x, xStride, batch);
+                if (threads == 1) {
+                    for (int t = 0; t < batch; t++) {
+                        float[] xt = java.util.Arrays.copyOfRange(x, t * xStride, (t + 1) * xStride);
+                        for (int i = 0; i < 3; i++) {
+                            alone[i][t] = new float[ws[i].rows()];
+                        }
+                        mm.apply(wq, alone[0][t], wq.rows(), wk, alone[1][t], wk.rows(), wv, alone[2][t], wv.rows(), xt, xStride, 1);
+                    }
+                }
+            }
+            for (int i = 0; i < 3; i++) {
+                for (int t = 0; t < batch; t++) {
+                    assertThat(java.util.Arrays.copyOfRange(ys[i], t * ws[i].rows(), (t + 1) * ws[i].rows()))
+                            .as("%d threads, matrix %d, token %d", threads, i, t).containsExactly(alone[i][t]);
+                }
+            }
+        }
+    }
+
+    /**
      * Extremes of both ranges: the 16-bit block sums must not overflow (|sum| ≤ 32·8·127), and the two
      * rows a lane holds must come apart exactly while the unsigned sums they are taken from wrap around
      * 16 bits. Row r of a strip has every nibble 15 (value +7) where bit r/W of its lane number r % W is
