@@ -33,8 +33,8 @@ public final class InferenceState {
     final float[] proj;    // output of a projection back to dim, added to x
     final float[] gate;
     final float[] up;
-    final float[] cos;     // RoPE rotation of the current row: [ropeDim / 2]
-    final float[] sin;
+    final float[][] cos;   // per worker, RoPE rotation of the row it is at: [ropeDim / 2]
+    final float[][] sin;
     // Attention scratch per worker (Transformer.attendHeads): a block of positions' keys and values of one
     // KV head decoded to floats, the block's scores of one query head, and per row and head of a run the
     // running maximum and sum of the online softmax.
@@ -67,8 +67,8 @@ public final class InferenceState {
         this.proj = new float[maxBatch * c.dim()];
         this.gate = new float[maxBatch * c.ffnDim()];
         this.up = new float[maxBatch * c.ffnDim()];
-        this.cos = new float[c.ropeDim() / 2];
-        this.sin = new float[c.ropeDim() / 2];
+        this.cos = new float[workers][c.ropeDim() / 2];
+        this.sin = new float[workers][c.ropeDim() / 2];
         this.blockKeys = new float[workers][KEY_BLOCK * c.headDim()];
         this.blockValues = new float[workers][KEY_BLOCK * c.valueDim()];
         this.blockScores = new float[workers][KEY_BLOCK];
