@@ -101,7 +101,7 @@ public final class MatMul implements ThreadTeam.Task {
         this.quantizeStep = (index, size) -> quantizing.quantizeRows(x, xStride,
                 ThreadTeam.rangeStart(batch, index, size), ThreadTeam.rangeStart(batch, index + 1, size));
         this.rowBuffers = new float[team.size()][ROW_TILE * maxCols];
-        this.tileOut = new float[team.size()][16];
+        this.tileOut = ThreadTeam.perWorker(team.size(), 16);
         this.workspaces = new PackedMatrix.Workspace[team.size()];
         for (int i = 0; i < workspaces.length; i++) {
             workspaces[i] = new PackedMatrix.Workspace();

@@ -1,5 +1,6 @@
 package dev.nabd.model;
 
+import dev.nabd.kernel.ThreadTeam;
 import dev.nabd.tensor.GgmlType;
 
 /**
@@ -67,13 +68,13 @@ public final class InferenceState {
         this.proj = new float[maxBatch * c.dim()];
         this.gate = new float[maxBatch * c.ffnDim()];
         this.up = new float[maxBatch * c.ffnDim()];
-        this.cos = new float[workers][c.ropeDim() / 2];
-        this.sin = new float[workers][c.ropeDim() / 2];
-        this.blockKeys = new float[workers][KEY_BLOCK * c.headDim()];
-        this.blockValues = new float[workers][KEY_BLOCK * c.valueDim()];
-        this.blockScores = new float[workers][KEY_BLOCK];
-        this.runMax = new float[workers][ROWS_PER_RUN * c.heads() / c.kvHeads()];
-        this.runSum = new float[workers][ROWS_PER_RUN * c.heads() / c.kvHeads()];
+        this.cos = ThreadTeam.perWorker(workers, c.ropeDim() / 2);
+        this.sin = ThreadTeam.perWorker(workers, c.ropeDim() / 2);
+        this.blockKeys = ThreadTeam.perWorker(workers, KEY_BLOCK * c.headDim());
+        this.blockValues = ThreadTeam.perWorker(workers, KEY_BLOCK * c.valueDim());
+        this.blockScores = ThreadTeam.perWorker(workers, KEY_BLOCK);
+        this.runMax = ThreadTeam.perWorker(workers, ROWS_PER_RUN * c.heads() / c.kvHeads());
+        this.runSum = ThreadTeam.perWorker(workers, ROWS_PER_RUN * c.heads() / c.kvHeads());
         this.runStart = new int[maxBatch + 1];
         this.logits = new float[maxLogitRows * c.vocabSize()];
     }
