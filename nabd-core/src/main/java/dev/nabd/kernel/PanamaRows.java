@@ -39,7 +39,8 @@ import java.nio.ByteOrder;
 final class PanamaRows {
     static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     static final int L = F.length();
-    static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
+    /** L bytes, where such a vector exists (from 8 lanes; at 4, {@link #ints} reads the bytes as one int). */
+    static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, L * 8)));
     static final VectorSpecies<Short> S = VectorSpecies.of(short.class, VectorShape.forBitSize(L * 16));
     static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
@@ -89,8 +90,24 @@ final class PanamaRows {
      * Vector API monomorphic, which is what lets it inline (and so keep the vectors in registers).
      */
     static IntVector ints(MemorySegment w, long off) {
+        if (L == 4) {
+            return fourInts(w, off);
+        }
         return (IntVector) bytes(w, off).convertShape(VectorOperators.B2I, I, 0);
     }
+
+    /**
+     * {@link #ints} at 128 bits (SSE, ARM NEON), where there is no vector of four bytes and a vector of
+     * eight would read past a row's end: the four bytes as one int, each shifted to the top of its lane
+     * and back down with its sign. Out of {@link #ints}, which must stay small enough for C2 to inline
+     * wherever it is used.
+     */
+    private static IntVector fourInts(MemorySegment w, long off) {
+        return IntVector.broadcast(I, w.get(U32, off)).lanewise(VectorOperators.LSHL, BYTE_TO_TOP).lanewise(VectorOperators.ASHR, 24);
+    }
+
+    /** Lane i's shift that brings byte i % 4 of an int to the top (for {@link #fourInts}). */
+    private static final IntVector BYTE_TO_TOP = IntVector.fromArray(I, java.util.stream.IntStream.range(0, L).map(i -> 24 - 8 * (i % 4)).toArray(), 0);
 
     static FloatVector toFloat(IntVector v) {
         return (FloatVector) v.convertShape(VectorOperators.I2F, F, 0);
@@ -261,8 +278,12 @@ final class PanamaRows {
                 long blk = off + 34L * b;
                 float d = f16(w, blk);
                 for (int j = 0; j < 32; j += L) {
-                    FloatVector v = (FloatVector) ByteVector.fromMemorySegment(B, w, blk + 2 + j, LE).convertShape(VectorOperators.B2F, F, 0);
-                    acc = v.mul(d).fma(FloatVector.fromArray(F, x, xOff + 32 * b + j), acc);
+                    if (L == 4) {   // a constant: C2 keeps one branch
+                        acc = toFloat(ints(w, blk + 2 + j)).mul(d).fma(FloatVector.fromArray(F, x, xOff + 32 * b + j), acc);
+                    } else {
+                        FloatVector v = (FloatVector) ByteVector.fromMemorySegment(B, w, blk + 2 + j, LE).convertShape(VectorOperators.B2F, F, 0);
+                        acc = v.mul(d).fma(FloatVector.fromArray(F, x, xOff + 32 * b + j), acc);
+                    }
                 }
             }
             for (VectorShuffle<Float> h : PanamaFloatOps.HALVES) {
@@ -277,8 +298,12 @@ final class PanamaRows {
                 long blk = off + 34L * b;
                 float d = f16(w, blk);
                 for (int j = 0; j < 32; j += L) {
-                    FloatVector v = (FloatVector) ByteVector.fromMemorySegment(B, w, blk + 2 + j, LE).convertShape(VectorOperators.B2F, F, 0);
-                    v.mul(d).intoArray(out, outOff + 32 * b + j);
+                    if (L == 4) {
+                        toFloat(ints(w, blk + 2 + j)).mul(d).intoArray(out, outOff + 32 * b + j);
+                    } else {
+                        FloatVector v = (FloatVector) ByteVector.fromMemorySegment(B, w, blk + 2 + j, LE).convertShape(VectorOperators.B2F, F, 0);
+                        v.mul(d).intoArray(out, outOff + 32 * b + j);
+                    }
                 }
             }
         }

@@ -2,6 +2,7 @@ package dev.nabd.kernel;
 
 import dev.nabd.tensor.BlockCodecs;
 import dev.nabd.tensor.GgmlType;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Every row kernel in use (the Vector API ones where available) against the codec's dequantisation and
@@ -20,6 +22,21 @@ import static org.assertj.core.api.Assertions.assertThat;
  * multiply-add), the dot product to float accuracy.
  */
 class RowOpsTest {
+
+    /**
+     * With the Vector API in use, every type that has a vector row kernel gets it, at each width the suite
+     * runs (512, 256 and 128 bits): the kernels' class once failed to initialise at 128 bits (no vector of
+     * four bytes), and every type then silently went through its scalar codec.
+     */
+    @Test
+    void vectorRowKernelsAreUsedWheneverTheVectorApiIs() {
+        assumeTrue(FloatOpsProvider.get() instanceof PanamaFloatOps, "the Vector API is not in use");
+        for (GgmlType t : List.of(GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0, GgmlType.Q4_1, GgmlType.Q5_0,
+                GgmlType.Q5_1, GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K)) {
+            assertThat(RowOpsProvider.of(t)).as("%s at %d float lanes", t, FloatOpsProvider.get().lanes()).isNotInstanceOf(CodecRowOps.class);
+        }
+    }
+
     private static final GgmlType[] TYPES = {GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0,
             GgmlType.Q4_1, GgmlType.Q5_0, GgmlType.Q5_1, GgmlType.Q2_K, GgmlType.Q3_K, GgmlType.Q4_K, GgmlType.Q5_K,
             GgmlType.Q6_K};
