@@ -13,7 +13,8 @@ import java.util.Map;
  * stride {@code yStride}. Weight rows are split in contiguous ranges over the thread team, so each weight
  * byte is read by one thread and each thread writes its own columns of y; a prompt-sized batch through
  * packed matrices is split by groups of strips and, where a share ends inside a group, by tokens
- * ({@link #runGroups}). Several matrices that read
+ * ({@link #runGroups}): the threads on either side of that cut both read the group's weights, each for
+ * its own tokens. Several matrices that read
  * the same activations (q, k, v; gate, up) go in one step, their rows laid end to end before splitting,
  * so the team meets once instead of three times.
  *
@@ -267,8 +268,8 @@ public final class MatMul implements ThreadTeam.Task {
      * the threads' shares are cut at the same point in that sequence of rows × tokens, so a unit on a cut
      * is shared by tokens. Split by rows alone, a matrix of an odd number of groups (qwen2.5's 896 rows:
      * seven groups of 128) leaves one thread a whole group more to do than the other. A matrix's last
-     * group takes the strips left over after whole groups (three strips: two overlapping groups), so no
-     * two threads ever compute the same outputs.
+     * group takes the strips left over after whole groups (up to 2·group − 1 strips, whose last group
+     * overlaps the one before it on the same thread), so no two threads ever write the same outputs.
      */
     private void runGroups(int index, int size) {
         long total = 0;

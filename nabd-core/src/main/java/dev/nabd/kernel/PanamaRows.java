@@ -16,7 +16,8 @@ import java.nio.ByteOrder;
 
 /**
  * The Vector API row kernels, one per weight type that matters for speed, all written against one float
- * species {@link #F} (the machine's preferred width) and the byte/short species with the same lane count,
+ * species {@link #F} (the machine's preferred width) and the byte/short species with the same lane count
+ * (at four lanes, where no vector of four bytes exists, bytes are read as one int: {@link #ints}),
  * so the same code serves AVX2, AVX-512 and NEON. Loaded only through {@link RowOpsProvider}.
  *
  * <p>Each kernel decodes {@code L} weights into a float vector in registers (sign-extend or unpack
@@ -278,8 +279,10 @@ final class PanamaRows {
                 long blk = off + 34L * b;
                 float d = f16(w, blk);
                 for (int j = 0; j < 32; j += L) {
-                    if (L == 4) {   // a constant: C2 keeps one branch
-                        acc = toFloat(ints(w, blk + 2 + j)).mul(d).fma(FloatVector.fromArray(F, x, xOff + 32 * b + j), acc);
+                    if (L == 4) {   // a constant: C2 keeps one branch (fourInts written out, as above)
+                        FloatVector v = (FloatVector) IntVector.broadcast(I, w.get(U32, blk + 2 + j)).lanewise(VectorOperators.LSHL, BYTE_TO_TOP)
+                                .lanewise(VectorOperators.ASHR, 24).convertShape(VectorOperators.I2F, F, 0);
+                        acc = v.mul(d).fma(FloatVector.fromArray(F, x, xOff + 32 * b + j), acc);
                     } else {
                         FloatVector v = (FloatVector) ByteVector.fromMemorySegment(B, w, blk + 2 + j, LE).convertShape(VectorOperators.B2F, F, 0);
                         acc = v.mul(d).fma(FloatVector.fromArray(F, x, xOff + 32 * b + j), acc);
@@ -299,7 +302,9 @@ final class PanamaRows {
                 float d = f16(w, blk);
                 for (int j = 0; j < 32; j += L) {
                     if (L == 4) {
-                        toFloat(ints(w, blk + 2 + j)).mul(d).intoArray(out, outOff + 32 * b + j);
+                        FloatVector v = (FloatVector) IntVector.broadcast(I, w.get(U32, blk + 2 + j)).lanewise(VectorOperators.LSHL, BYTE_TO_TOP)
+                                .lanewise(VectorOperators.ASHR, 24).convertShape(VectorOperators.I2F, F, 0);
+                        v.mul(d).intoArray(out, outOff + 32 * b + j);
                     } else {
                         FloatVector v = (FloatVector) ByteVector.fromMemorySegment(B, w, blk + 2 + j, LE).convertShape(VectorOperators.B2F, F, 0);
                         v.mul(d).intoArray(out, outOff + 32 * b + j);

@@ -17,6 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link #TOKENS} tokens at a time. A
  * range that is not whole groups, or a batch that is not whole tiles, ends with a group or tile that
  * overlaps the one before it: those outputs are computed twice, to the same bits, by the same thread.
+ * A product may be asked for a range of tokens only (threads sharing a group, see MatMul): its tiles
+ * and their overlap stay inside that range, and a range shorter than a tile goes through {@link #one}.
  * A matrix whose rows are not whole strips ends with a strip padded with zero rows, computed by
  * {@link #one} into scratch memory and copied out.
  *

@@ -180,8 +180,8 @@ class ActivationFormatTest {
                 x[i] = (float) (r.nextGaussian() * (1 + i % 5));
             }
             for (int i = cols + 256; i < cols + 512; i++) {
-                // Subnormal: 127/amax overflows to infinity; the integers are then Java's casts of ±∞,
-                // with d = 0, and the float copy must be the same integers, not the infinities.
+                // Subnormal: 127/amax overflows to infinity; the integers are then Java's casts of ±∞ to
+                // int, then short (+∞: -1, -∞: 0), with d = ±0, and the float copy must be those integers.
                 x[i] = (i % 2 == 0 ? 1 : -1) * 1e-40f;
             }
             Q8Activations q = new Q8Activations(FloatOpsProvider.get(), f);
@@ -198,7 +198,6 @@ class ActivationFormatTest {
                     int sum = 0;
                     for (int i = 0; i < 32; i++) {
                         sum += q.quant(row, 32 * b + i);
-                        assertThat(q.wideQuants()[row * cols + 32 * b + i]).isEqualTo((short) q.quant(row, 32 * b + i));
                         if (f == ActivationFormat.Q8_0) {
                             assertThat(q.floatQuants()[row * cols + 32 * b + i]).isEqualTo((float) q.quant(row, 32 * b + i));
                         }
@@ -206,6 +205,11 @@ class ActivationFormatTest {
                     assertThat(q.eightSums()[row * cols / 32 + b]).isEqualTo((short) (8 * sum));
                     assertThat(q.blockSum(row, b)).isEqualTo(q.scale(row, b) * sum);
                 }
+            }
+            for (int i = 256; i < 512; i++) {
+                // Q8_0 multiplies by +∞ (127/amax), Q8_K by −∞ (−127/max, max the first value, positive).
+                boolean positiveProduct = (i % 2 == 0) == (f == ActivationFormat.Q8_0);
+                assertThat(q.quant(1, i)).as("%s subnormal value %d", f, i).isEqualTo(positiveProduct ? -1 : 0);
             }
         }
     }

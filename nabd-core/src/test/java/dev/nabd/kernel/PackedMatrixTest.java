@@ -442,9 +442,10 @@ class PackedMatrixTest {
     }
 
     /**
-     * A prompt-sized batch on two threads, split by groups of strips and tokens: q, k and v of a Q4_K_M
-     * file's layer (Q4_K, Q4_K and Q6_K, with odd numbers of groups, so the threads' shares are cut inside
-     * a group) give every token the bits it gets alone.
+     * A prompt-sized batch on two and three threads, split by groups of strips and tokens: q, k and v of a
+     * Q4_K_M file's layer (Q4_K, Q4_K and Q6_K, with odd numbers of strips) give every token the bits it
+     * gets alone, every output written. The shares are cut inside groups (on two threads, half-way through
+     * q's last group), so threads share a group by tokens.
      */
     @Test
     void aBatchSplitByGroupsAndTokensGivesTheSameBits() {
@@ -452,20 +453,24 @@ class PackedMatrixTest {
         int cols = 256;
         int h = stripRows(GgmlType.Q4_K);
         Tensor wq = quantized(GgmlType.Q4_K, cols, 7 * h, r);
-        Tensor wk = quantized(GgmlType.Q4_K, cols, 3 * h, r);
+        Tensor wk = quantized(GgmlType.Q4_K, cols, 2 * h, r);
         Tensor wv = quantized(GgmlType.Q6_K, cols, 3 * stripRows(GgmlType.Q6_K) + 5, r);
+        // The split weighs padded rows: 7h + 2h + 4 Q6_K strips; two threads cut that in half, inside q's last
+        // group (strips 4 to 7) when the Q6_K strip is as high as the Q4_K one.
+        assertThat(stripRows(GgmlType.Q6_K)).isEqualTo(h);
         int batch = 41;
         int xStride = cols + 3;
         float[] x = gaussian(r, batch * xStride);
         float[][] ys = new float[3][];
         float[][][] alone = new float[3][batch][];
         Tensor[] ws = {wq, wk, wv};
-        for (int threads = 1; threads <= 2; threads++) {
+        for (int threads = 1; threads <= 3; threads++) {
             try (ThreadTeam team = new ThreadTeam(threads)) {
                 MatMul mm = new MatMul(team, FloatOpsProvider.get(), cols, true);
                 assertThat(mm.pack(wq) && mm.pack(wk) && mm.pack(wv)).isTrue();
                 for (int i = 0; i < 3; i++) {
                     ys[i] = new float[batch * ws[i].rows()];
+                    java.util.Arrays.fill(ys[i], Float.NaN);   // an output no thread wrote stays NaN
                 }
                 mm.apply(wq, ys[0], wq.rows(), wk, ys[1], wk.rows(), wv, ys[2], wv.rows(), x, xStride, batch);
                 if (threads == 1) {

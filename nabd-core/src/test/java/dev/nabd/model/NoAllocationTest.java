@@ -44,7 +44,7 @@ class NoAllocationTest {
             int token = 7;
             // Warm up past C2's compilation of the hot paths (allocations of the interpreter and C1 do not count):
             // the product's own warm-up, which runs until the JIT has been quiet for a second, then decoding.
-            m.warmUp(60_000_000_000L);
+            m.warmUp(20_000_000_000L);
             for (int round = 0; round < 6; round++) {
                 s.reset();
                 for (int i = 0; i < 200; i++) {
