@@ -372,12 +372,7 @@ class PackedMatrixTest {
         Q8Activations q = new Q8Activations(FloatOpsProvider.get(), p.activations());
         q.quantize(x, cols, cols, tokens);
         PackedMatrix.Workspace ws = new PackedMatrix.Workspace();
-        float[][] alone = new float[tokens][m.rows()];
-        Q8Activations one = new Q8Activations(FloatOpsProvider.get(), p.activations());
-        for (int t = 0; t < tokens; t++) {
-            one.quantize(java.util.Arrays.copyOfRange(x, t * cols, (t + 1) * cols), cols, cols, 1);
-            p.multiply(one, alone[t], m.rows(), 0, 7, ws);
-        }
+        float[][] alone = eachTokenAlone(p, x, tokens, 7);
         for (int from = 0; from < 7; from++) {
             for (int to = from + 1; to <= 7; to++) {
                 float[] y = new float[tokens * m.rows()];
@@ -400,6 +395,19 @@ class PackedMatrixTest {
         }
     }
 
+    /** Strips 0 .. strips of p for each token of x (rows of p.cols() values) multiplied on its own. */
+    private static float[][] eachTokenAlone(PackedMatrix p, float[] x, int tokens, int strips) {
+        int cols = p.cols();
+        float[][] alone = new float[tokens][p.rows()];
+        Q8Activations one = new Q8Activations(FloatOpsProvider.get(), p.activations());
+        PackedMatrix.Workspace ws = new PackedMatrix.Workspace();
+        for (int t = 0; t < tokens; t++) {
+            one.quantize(java.util.Arrays.copyOfRange(x, t * cols, (t + 1) * cols), cols, cols, 1);
+            p.multiply(one, alone[t], p.rows(), 0, strips, ws);
+        }
+        return alone;
+    }
+
     /**
      * Any token range a thread may get of a group (a share of a batch cut inside a group): each token of
      * the range gets the bits it gets alone, tokens outside it are not written. Ranges shorter than a tile
@@ -420,12 +428,7 @@ class PackedMatrixTest {
         Q8Activations q = new Q8Activations(FloatOpsProvider.get(), p.activations());
         q.quantize(x, cols, cols, tokens);
         PackedMatrix.Workspace ws = new PackedMatrix.Workspace();
-        float[][] alone = new float[tokens][m.rows()];
-        Q8Activations one = new Q8Activations(FloatOpsProvider.get(), p.activations());
-        for (int t = 0; t < tokens; t++) {
-            one.quantize(java.util.Arrays.copyOfRange(x, t * cols, (t + 1) * cols), cols, cols, 1);
-            p.multiply(one, alone[t], m.rows(), 0, strips, ws);
-        }
+        float[][] alone = eachTokenAlone(p, x, tokens, strips);
         for (int from = 0; from <= tokens; from++) {
             for (int to = from; to <= tokens; to++) {
                 float[] y = new float[tokens * m.rows()];
