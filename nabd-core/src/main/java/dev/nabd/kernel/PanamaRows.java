@@ -72,7 +72,7 @@ final class PanamaRows {
             case Q3_K -> new Q3_K();
             case Q4_K -> new Q4_K();
             case Q5_K -> new Q5_K();
-            case Q6_K -> L == 16 ? new Q6_K() : null;   // see Q6_K
+            case Q6_K -> new Q6_K();
             default -> null;
         };
     }
@@ -482,9 +482,7 @@ final class PanamaRows {
      * byte l of qh give values l, l+32, l+64, l+96: q = (nibble | 2 bits << 4) − 32, scaled by
      * d·scale[l/16 + 2k] for the k-th of the four.
      *
-     * <p>Written for vectors of 16 values ({@link #of} gives it no other width): a half's 32 bytes of qh are
-     * then two vectors, loaded once for its eight vectors of values. (At other widths they could not be
-     * held in named variables; the codec path serves there.)
+     * <p>At any width of 16 values or fewer (a scale covers 16 values, so a vector takes one).
      */
     static final class Q6_K implements RowOps {
         /**
@@ -496,7 +494,7 @@ final class PanamaRows {
         }
 
         /**
-         * The 16 values 32k + l .. of a half: from the low (k &lt; 2) or high nibbles of {@code q} (ql[l..]
+         * The L values 32k + l .. of a half: from the low (k &lt; 2) or high nibbles of {@code q} (ql[l..]
          * for even k, ql[32+l..] for odd) and bits 2k, 2k+1 of {@code h} (qh[l..]), times d·scale[l/16 + 2k],
          * the scale a byte of {@code scales} (the half's 8 scale bytes read as one little-endian long: one
          * memory access instead of eight keeps the kernel within C2's inlining budget).
@@ -506,10 +504,10 @@ final class PanamaRows {
             return six(q.lanewise(VectorOperators.ASHR, 4 * (k >> 1)).and(0x0F), h, 2 * k).mul(s);
         }
 
-        // Each step of the loop over k is two vectors of values, l = 0 and l = 16, in row order. qh's two
-        // vectors serve all four k and are loaded once per half; ql's are loaded per k. The loop stays a
-        // loop with one call site per vector: with more (written out, or holding all of ql), the kernel
-        // outgrows C2's inlining budget and its vectors end up boxed on the heap.
+        // Each step of the loop over k is the 32 values 32k .. 32k+31 of the half, L at a time, in row
+        // order; the qh bytes they take are loaded with them (from L1: four loads of each per half). The
+        // loops stay loops with one call site per vector: with more (written out, or holding all of ql),
+        // the kernel outgrows C2's inlining budget and its vectors end up boxed on the heap.
         @Override
         public float dot(MemorySegment w, long off, float[] x, int xOff, int n) {
             FloatVector acc = FloatVector.zero(F);
@@ -518,14 +516,14 @@ final class PanamaRows {
                 float d = f16(w, blk + 208);
                 for (int half = 0; half < 2; half++) {
                     long ql = blk + 64L * half;
+                    long qh = blk + 128 + 32L * half;
                     long scales = w.get(I64, blk + 192 + 8L * half);
-                    IntVector h0 = ints(w, blk + 128 + 32L * half);
-                    IntVector h1 = ints(w, blk + 128 + 32L * half + 16);
                     int y = xOff + 256 * b + 128 * half;
                     for (int k = 0; k < 4; k++) {
                         long q = ql + 32 * (k & 1);
-                        acc = values(ints(w, q), h0, k, 0, d, scales).fma(FloatVector.fromArray(F, x, y + 32 * k), acc);
-                        acc = values(ints(w, q + 16), h1, k, 16, d, scales).fma(FloatVector.fromArray(F, x, y + 32 * k + 16), acc);
+                        for (int l = 0; l < 32; l += L) {
+                            acc = values(ints(w, q + l), ints(w, qh + l), k, l, d, scales).fma(FloatVector.fromArray(F, x, y + 32 * k + l), acc);
+                        }
                     }
                 }
             }
@@ -542,14 +540,14 @@ final class PanamaRows {
                 float d = f16(w, blk + 208);
                 for (int half = 0; half < 2; half++) {
                     long ql = blk + 64L * half;
+                    long qh = blk + 128 + 32L * half;
                     long scales = w.get(I64, blk + 192 + 8L * half);
-                    IntVector h0 = ints(w, blk + 128 + 32L * half);
-                    IntVector h1 = ints(w, blk + 128 + 32L * half + 16);
                     int y = outOff + 256 * b + 128 * half;
                     for (int k = 0; k < 4; k++) {
                         long q = ql + 32 * (k & 1);
-                        values(ints(w, q), h0, k, 0, d, scales).intoArray(out, y + 32 * k);
-                        values(ints(w, q + 16), h1, k, 16, d, scales).intoArray(out, y + 32 * k + 16);
+                        for (int l = 0; l < 32; l += L) {
+                            values(ints(w, q + l), ints(w, qh + l), k, l, d, scales).intoArray(out, y + 32 * k + l);
+                        }
                     }
                 }
             }
