@@ -14,10 +14,10 @@ import java.nio.ByteOrder;
  * {@link FloatOps} on the Vector API at the machine's preferred width. Loaded only through
  * {@link FloatOpsProvider} once the incubator module is known to be present.
  *
- * <p>Loops run one vector at a time (weightedSum four, each its own chain) with a scalar tail; element-wise tails compute exactly what a lane
- * computes. Dot products follow the summation order that {@link FloatOps} fixes: one accumulator taking
- * the vectors in row order, then the lanes summed by the tree of {@link #HALVES}, then the tail one
- * product at a time.
+ * <p>Loops run one vector at a time (weightedSum four, each its own chain) with a scalar tail;
+ * element-wise tails compute exactly what a lane computes. Dot products follow the summation order
+ * that {@link FloatOps} fixes: one accumulator taking the vectors in row order, then the lanes summed by
+ * the tree of {@link #HALVES}, then the tail one product at a time.
  *
  * <p>Two operations of the Vector API are not used, because they give different bits interpreted and
  * compiled: {@code reduceLanes(ADD)} (the Java fallback adds lane by lane, C2 adds halves of the

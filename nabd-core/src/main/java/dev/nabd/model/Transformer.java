@@ -216,9 +216,10 @@ public final class Transformer {
      * ({@link #PARALLEL_ROWS}): {@code POSITIONS} after q, k and v (biases, Qwen3's per-head norms, RoPE,
      * the row's keys and values into its cache: rows write different positions), {@code SWIGLU} after
      * gate and up. On two threads, qwen2.5-0.5b's 128-token prompt spent 6% of its pass in work outside
-     * the team's steps, most of it here, while the other thread waited. A row's values do not depend on the rows around it: element-wise
-     * kernels give the same bits in a vector lane and in the scalar tail (BatchInvarianceTest), so where a
-     * share starts does not change them. The step object is reused, so running it allocates nothing.
+     * the team's steps, most of it here, while the other thread waited. A row's values do not depend on
+     * the rows around it: element-wise kernels give the same bits in a vector lane and in the scalar tail
+     * (BatchInvarianceTest), so where a share starts does not change them. The step object is reused, so
+     * running it allocates nothing.
      */
     private final class RowStep implements ThreadTeam.Task {
         enum Phase { POSITIONS, SWIGLU }
