@@ -444,6 +444,24 @@ class PackedMatrixTest {
         }
     }
 
+    /** A token range outside the quantised batch is refused with the range in the message, not read past. */
+    @Test
+    void aTokenRangeOutsideTheBatchIsRefused() {
+        SplittableRandom r = new SplittableRandom(6);
+        PackedMatrix p = PackedMatrix.of(quantized(GgmlType.Q4_0, 64, stripRows(GgmlType.Q4_0), r));
+        Q8Activations q = new Q8Activations(FloatOpsProvider.get());
+        q.quantize(gaussian(r, 3 * 64), 64, 64, 3);
+        float[] y = new float[8 * p.rows()];
+        PackedMatrix.Workspace ws = new PackedMatrix.Workspace();
+        for (int[] range : new int[][] {{0, 4}, {-1, 2}, {2, 1}}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> p.multiply(q, range[0], range[1], y, p.rows(), 0, 1, ws))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("tokens " + range[0] + " to " + range[1] + " of a batch of 3");
+        }
+        p.multiply(q, 0, 3, y, p.rows(), 0, 1, ws);   // and the same object still serves a good range
+        assertThat(y[2 * p.rows()]).isNotZero();
+    }
+
     /**
      * A prompt-sized batch on two and three threads, split by groups of strips and tokens: q, k and v of a
      * Q4_K_M file's layer (Q4_K, Q4_K and Q6_K, with odd numbers of strips) give every token the bits it
