@@ -56,7 +56,6 @@ public final class MatMul implements ThreadTeam.Task {
     private Q8Activations quantizing;
     /** Quantises the step's rows split over the team: a prompt's rows are worth the extra meeting. */
     private final ThreadTeam.Task quantizeStep;
-    private static final int PARALLEL_QUANTIZE_ROWS = 8;
     private final boolean llamaActivations;
     // The step's activations as each matrix's format represents them (see ActivationFormat), by ordinal.
     private final float[][] rounded = new float[ActivationFormat.values().length][0];
@@ -203,7 +202,7 @@ public final class MatMul implements ThreadTeam.Task {
                 if (!quantizedDone[f]) {
                     quantizing = quantized[f];
                     quantizing.prepare(ws[m].cols(), batch);
-                    if (batch >= PARALLEL_QUANTIZE_ROWS) {
+                    if (batch >= ThreadTeam.SPLIT_ROWS) {
                         team.run(quantizeStep);
                     } else {
                         quantizing.quantizeRows(x, xStride, 0, batch);

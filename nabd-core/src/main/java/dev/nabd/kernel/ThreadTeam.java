@@ -90,6 +90,12 @@ public final class ThreadTeam implements AutoCloseable {
     }
 
     /**
+     * Rows of per-row work (quantising activations, RoPE and cache stores, SwiGLU) from which a batch is
+     * split over the team rather than done by the caller: below it the meeting costs about what it saves.
+     */
+    public static final int SPLIT_ROWS = 8;
+
+    /**
      * One float array of {@code n} values per worker, each followed by 128 unused bytes. Arrays allocated
      * one after another lie side by side in the heap, and two workers writing their own small arrays would
      * otherwise write the cache line at each boundary in turn (false sharing): attention's per-worker

@@ -212,9 +212,9 @@ public final class Transformer {
     }
 
     /**
-     * The per-row work between the products, split over the team by rows once a batch is worth a meeting
-     * ({@link #PARALLEL_ROWS}): {@code POSITIONS} after q, k and v (biases, Qwen3's per-head norms, RoPE,
-     * the row's keys and values into its cache: rows write different positions), {@code SWIGLU} after
+     * The per-row work between the products, split over the team by rows once a batch is worth a
+     * meeting ({@link ThreadTeam#SPLIT_ROWS}): {@code POSITIONS} after q, k and v (biases, Qwen3's per-head
+     * norms, RoPE, the row's keys and values into its cache: rows write different positions), {@code SWIGLU} after
      * gate and up. On two threads, qwen2.5-0.5b's 128-token prompt spent 6% of its pass in work outside
      * the team's steps, most of it here, while the other thread waited. A row's values do not depend on
      * the rows around it: element-wise kernels give the same bits in a vector lane and in the scalar tail
@@ -234,7 +234,7 @@ public final class Transformer {
             this.layer = layer;
             this.batch = batch;
             this.phase = phase;
-            if (batch >= PARALLEL_ROWS) {
+            if (batch >= ThreadTeam.SPLIT_ROWS) {
                 team.run(this);
             } else {
                 run(0, 1);
@@ -254,9 +254,6 @@ public final class Transformer {
             }
         }
     }
-
-    /** Rows per batch from which the per-row work is split over the team. */
-    private static final int PARALLEL_ROWS = 8;
 
     /** Row {@code b}'s q, k and v made ready for attention, and its keys and values stored; {@code worker}'s scratch. */
     private void positionRow(InferenceState s, int l, int b, int worker) {
