@@ -38,7 +38,7 @@ import java.nio.ByteOrder;
  * <p>Against the row-by-row float kernel this reads the weights from the heap by int indices and needs no
  * lane sum per row (measured 10-11 -> 17-18 Gweights/s for one token on one thread).
  *
- * <p>A batch runs two strips by three tokens at a time ({@link #tile}), converting the bytes in the loop.
+ * <p>A batch runs two strips by six tokens at a time ({@link #tile}), converting the bytes in the loop.
  * Each block's integer sum comes out the same however the two kernels split and order its additions (all
  * partial sums are exact), and its scaling, {@code y = fma(sum, d_w·d_x, y)} block after block, is the same
  * in both: a token's result is the same bits alone or batched.
@@ -51,7 +51,7 @@ final class Q8Strips extends Strips {
     private final byte[] data;
 
     private Q8Strips(int rows, int cols, byte[] data) {
-        super(rows, cols, ActivationFormat.Q8_0, STRIPS, W);
+        super(rows, cols, ActivationFormat.Q8_0, STRIPS, W, 6);
         this.blocks = cols / 32;
         this.data = data;
     }
@@ -135,11 +135,13 @@ final class Q8Strips extends Strips {
     }
 
     /**
-     * Tokens t .. t+2 through strips first and first+1; token t+j's results go to y[yOff + j·yStride ..].
-     * Per block, twelve float sums (strip × half × token) in registers with four half columns and a
-     * broadcast; each half column is widened once for three tokens and each activation serves four half
-     * columns. The results accumulate in y itself, block after block: the block sums and their scaling of
-     * {@link #one}.
+     * Tokens t .. t+5 through strips first and first+1; token t+j's results go to y[yOff + j·yStride ..].
+     * Per block, 24 float sums (strip × half × token) in registers with four half columns and a broadcast:
+     * each half column is widened once for six tokens and each activation serves four half columns. With
+     * three tokens (twelve sums) the widening and the broadcasts took the floating-point pipes from the
+     * multiply-adds: 42-43 Gmultiply-adds/s against 50 for six (one thread, 896 × 4864, 126 tokens, the
+     * loop alone); one strip by six tokens measured 40-42. The results accumulate in y itself, block after
+     * block: the block sums and their scaling of {@link #one}.
      */
     @Override
     void tile(int first, Workspace ws, Q8Activations quantized, int t, float[] y, int yOff, int yStride) {
@@ -148,65 +150,80 @@ final class Q8Strips extends Strips {
         int next = blocks * BLOCK_BYTES;   // from a strip's block to the next strip's
         for (int b = 0; b < blocks; b++) {
             int x0 = t * cols + 32 * b;
-            int x1 = x0 + cols;
-            int x2 = x1 + cols;
             int at = (first * blocks + b) * BLOCK_BYTES;
-            // sSHT: strip S, half H (L: rows 0 .. HALF, H: HALF .. W), token T.
-            FloatVector s0L0 = FloatVector.zero(F), s0L1 = FloatVector.zero(F), s0L2 = FloatVector.zero(F);
-            FloatVector s0H0 = FloatVector.zero(F), s0H1 = FloatVector.zero(F), s0H2 = FloatVector.zero(F);
-            FloatVector s1L0 = FloatVector.zero(F), s1L1 = FloatVector.zero(F), s1L2 = FloatVector.zero(F);
-            FloatVector s1H0 = FloatVector.zero(F), s1H1 = FloatVector.zero(F), s1H2 = FloatVector.zero(F);
+            // Sums by strip and half (a: strip 0 rows 0 .. HALF, b: strip 0 HALF .. W, c and e: strip 1),
+            // then token.
+            FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
+            FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0;
+            FloatVector c0 = a0, c1 = a0, c2 = a0, c3 = a0, c4 = a0, c5 = a0;
+            FloatVector e0 = a0, e1 = a0, e2 = a0, e3 = a0, e4 = a0, e5 = a0;
             for (int c = 0; c < 32; c++) {
                 int col = at + 2 * W + c * W;
-                FloatVector w0L = (FloatVector) ByteVector.fromArray(HALF_BYTES, data, col).convertShape(VectorOperators.B2F, F, 0);
-                FloatVector w0H = (FloatVector) ByteVector.fromArray(HALF_BYTES, data, col + HALF).convertShape(VectorOperators.B2F, F, 0);
-                FloatVector w1L = (FloatVector) ByteVector.fromArray(HALF_BYTES, data, col + next).convertShape(VectorOperators.B2F, F, 0);
-                FloatVector w1H = (FloatVector) ByteVector.fromArray(HALF_BYTES, data, col + next + HALF).convertShape(VectorOperators.B2F, F, 0);
-                FloatVector x = FloatVector.broadcast(F, q[x0 + c]);
-                s0L0 = w0L.fma(x, s0L0);
-                s0H0 = w0H.fma(x, s0H0);
-                s1L0 = w1L.fma(x, s1L0);
-                s1H0 = w1H.fma(x, s1H0);
-                x = FloatVector.broadcast(F, q[x1 + c]);
-                s0L1 = w0L.fma(x, s0L1);
-                s0H1 = w0H.fma(x, s0H1);
-                s1L1 = w1L.fma(x, s1L1);
-                s1H1 = w1H.fma(x, s1H1);
-                x = FloatVector.broadcast(F, q[x2 + c]);
-                s0L2 = w0L.fma(x, s0L2);
-                s0H2 = w0H.fma(x, s0H2);
-                s1L2 = w1L.fma(x, s1L2);
-                s1H2 = w1H.fma(x, s1H2);
+                int xc = x0 + c;
+                FloatVector w0 = (FloatVector) ByteVector.fromArray(HALF_BYTES, data, col).convertShape(VectorOperators.B2F, F, 0);
+                FloatVector w1 = (FloatVector) ByteVector.fromArray(HALF_BYTES, data, col + HALF).convertShape(VectorOperators.B2F, F, 0);
+                FloatVector w2 = (FloatVector) ByteVector.fromArray(HALF_BYTES, data, col + next).convertShape(VectorOperators.B2F, F, 0);
+                FloatVector w3 = (FloatVector) ByteVector.fromArray(HALF_BYTES, data, col + next + HALF).convertShape(VectorOperators.B2F, F, 0);
+                FloatVector x = FloatVector.broadcast(F, q[xc]);
+                a0 = w0.fma(x, a0); b0 = w1.fma(x, b0); c0 = w2.fma(x, c0); e0 = w3.fma(x, e0);
+                x = FloatVector.broadcast(F, q[xc + cols]);
+                a1 = w0.fma(x, a1); b1 = w1.fma(x, b1); c1 = w2.fma(x, c1); e1 = w3.fma(x, e1);
+                x = FloatVector.broadcast(F, q[xc + 2 * cols]);
+                a2 = w0.fma(x, a2); b2 = w1.fma(x, b2); c2 = w2.fma(x, c2); e2 = w3.fma(x, e2);
+                x = FloatVector.broadcast(F, q[xc + 3 * cols]);
+                a3 = w0.fma(x, a3); b3 = w1.fma(x, b3); c3 = w2.fma(x, c3); e3 = w3.fma(x, e3);
+                x = FloatVector.broadcast(F, q[xc + 4 * cols]);
+                a4 = w0.fma(x, a4); b4 = w1.fma(x, b4); c4 = w2.fma(x, c4); e4 = w3.fma(x, e4);
+                x = FloatVector.broadcast(F, q[xc + 5 * cols]);
+                a5 = w0.fma(x, a5); b5 = w1.fma(x, b5); c5 = w2.fma(x, c5); e5 = w3.fma(x, e5);
             }
-            // y = fma(sum, d_w·d_x, y) per strip half and token, as one() does. Written out: a helper taking
-            // vectors would box them wherever C2 declines to inline it.
-            float d0 = d[t * blocks + b];
-            float d1 = d[(t + 1) * blocks + b];
-            float d2 = d[(t + 2) * blocks + b];
-            int y0 = yOff;
-            int y1 = yOff + yStride;
-            int y2 = yOff + 2 * yStride;
-            // d widened as one() widens it.
+            // y = fma(sum, d_w·d_x, y) per strip half and token, as one() does, d widened as one() widens it.
+            // Written out: a helper taking vectors would box them wherever C2 declines to inline it.
+            int dx = t * blocks + b;
             FloatVector lo = ((IntVector) ByteVector.fromArray(D_HALVES, data, at).reinterpretAsShorts().convertShape(VectorOperators.S2I, I, 0))
                     .lanewise(VectorOperators.LSHL, 13).and(PanamaRows.Half.HALF_TO_FLOAT).reinterpretAsFloats().mul(0x1p112f);
             FloatVector hi = ((IntVector) ByteVector.fromArray(D_HALVES, data, at + 2 * HALF).reinterpretAsShorts().convertShape(VectorOperators.S2I, I, 0))
                     .lanewise(VectorOperators.LSHL, 13).and(PanamaRows.Half.HALF_TO_FLOAT).reinterpretAsFloats().mul(0x1p112f);
-            s0L0.fma(lo.mul(d0), FloatVector.fromArray(F, y, y0)).intoArray(y, y0);
-            s0H0.fma(hi.mul(d0), FloatVector.fromArray(F, y, y0 + HALF)).intoArray(y, y0 + HALF);
-            s0L1.fma(lo.mul(d1), FloatVector.fromArray(F, y, y1)).intoArray(y, y1);
-            s0H1.fma(hi.mul(d1), FloatVector.fromArray(F, y, y1 + HALF)).intoArray(y, y1 + HALF);
-            s0L2.fma(lo.mul(d2), FloatVector.fromArray(F, y, y2)).intoArray(y, y2);
-            s0H2.fma(hi.mul(d2), FloatVector.fromArray(F, y, y2 + HALF)).intoArray(y, y2 + HALF);
+            int o = yOff;
+            a0.fma(lo.mul(d[dx]), FloatVector.fromArray(F, y, o)).intoArray(y, o);
+            b0.fma(hi.mul(d[dx]), FloatVector.fromArray(F, y, o + HALF)).intoArray(y, o + HALF);
+            o += yStride;
+            a1.fma(lo.mul(d[dx + blocks]), FloatVector.fromArray(F, y, o)).intoArray(y, o);
+            b1.fma(hi.mul(d[dx + blocks]), FloatVector.fromArray(F, y, o + HALF)).intoArray(y, o + HALF);
+            o += yStride;
+            a2.fma(lo.mul(d[dx + 2 * blocks]), FloatVector.fromArray(F, y, o)).intoArray(y, o);
+            b2.fma(hi.mul(d[dx + 2 * blocks]), FloatVector.fromArray(F, y, o + HALF)).intoArray(y, o + HALF);
+            o += yStride;
+            a3.fma(lo.mul(d[dx + 3 * blocks]), FloatVector.fromArray(F, y, o)).intoArray(y, o);
+            b3.fma(hi.mul(d[dx + 3 * blocks]), FloatVector.fromArray(F, y, o + HALF)).intoArray(y, o + HALF);
+            o += yStride;
+            a4.fma(lo.mul(d[dx + 4 * blocks]), FloatVector.fromArray(F, y, o)).intoArray(y, o);
+            b4.fma(hi.mul(d[dx + 4 * blocks]), FloatVector.fromArray(F, y, o + HALF)).intoArray(y, o + HALF);
+            o += yStride;
+            a5.fma(lo.mul(d[dx + 5 * blocks]), FloatVector.fromArray(F, y, o)).intoArray(y, o);
+            b5.fma(hi.mul(d[dx + 5 * blocks]), FloatVector.fromArray(F, y, o + HALF)).intoArray(y, o + HALF);
             lo = ((IntVector) ByteVector.fromArray(D_HALVES, data, at + next).reinterpretAsShorts().convertShape(VectorOperators.S2I, I, 0))
                     .lanewise(VectorOperators.LSHL, 13).and(PanamaRows.Half.HALF_TO_FLOAT).reinterpretAsFloats().mul(0x1p112f);
             hi = ((IntVector) ByteVector.fromArray(D_HALVES, data, at + next + 2 * HALF).reinterpretAsShorts().convertShape(VectorOperators.S2I, I, 0))
                     .lanewise(VectorOperators.LSHL, 13).and(PanamaRows.Half.HALF_TO_FLOAT).reinterpretAsFloats().mul(0x1p112f);
-            s1L0.fma(lo.mul(d0), FloatVector.fromArray(F, y, y0 + W)).intoArray(y, y0 + W);
-            s1H0.fma(hi.mul(d0), FloatVector.fromArray(F, y, y0 + W + HALF)).intoArray(y, y0 + W + HALF);
-            s1L1.fma(lo.mul(d1), FloatVector.fromArray(F, y, y1 + W)).intoArray(y, y1 + W);
-            s1H1.fma(hi.mul(d1), FloatVector.fromArray(F, y, y1 + W + HALF)).intoArray(y, y1 + W + HALF);
-            s1L2.fma(lo.mul(d2), FloatVector.fromArray(F, y, y2 + W)).intoArray(y, y2 + W);
-            s1H2.fma(hi.mul(d2), FloatVector.fromArray(F, y, y2 + W + HALF)).intoArray(y, y2 + W + HALF);
+            o = yOff + W;
+            c0.fma(lo.mul(d[dx]), FloatVector.fromArray(F, y, o)).intoArray(y, o);
+            e0.fma(hi.mul(d[dx]), FloatVector.fromArray(F, y, o + HALF)).intoArray(y, o + HALF);
+            o += yStride;
+            c1.fma(lo.mul(d[dx + blocks]), FloatVector.fromArray(F, y, o)).intoArray(y, o);
+            e1.fma(hi.mul(d[dx + blocks]), FloatVector.fromArray(F, y, o + HALF)).intoArray(y, o + HALF);
+            o += yStride;
+            c2.fma(lo.mul(d[dx + 2 * blocks]), FloatVector.fromArray(F, y, o)).intoArray(y, o);
+            e2.fma(hi.mul(d[dx + 2 * blocks]), FloatVector.fromArray(F, y, o + HALF)).intoArray(y, o + HALF);
+            o += yStride;
+            c3.fma(lo.mul(d[dx + 3 * blocks]), FloatVector.fromArray(F, y, o)).intoArray(y, o);
+            e3.fma(hi.mul(d[dx + 3 * blocks]), FloatVector.fromArray(F, y, o + HALF)).intoArray(y, o + HALF);
+            o += yStride;
+            c4.fma(lo.mul(d[dx + 4 * blocks]), FloatVector.fromArray(F, y, o)).intoArray(y, o);
+            e4.fma(hi.mul(d[dx + 4 * blocks]), FloatVector.fromArray(F, y, o + HALF)).intoArray(y, o + HALF);
+            o += yStride;
+            c5.fma(lo.mul(d[dx + 5 * blocks]), FloatVector.fromArray(F, y, o)).intoArray(y, o);
+            e5.fma(hi.mul(d[dx + 5 * blocks]), FloatVector.fromArray(F, y, o + HALF)).intoArray(y, o + HALF);
         }
     }
 }

@@ -14,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  * in which a product walks them. One token, or a range too small for a group, goes strip by strip
  * through the decode kernel {@link #one}. A batch goes a group of strips at a time: {@link #unpack} turns
  * the group into 16-bit values once (where the type's tile needs them), then {@link #tile} runs it by
- * {@link #TOKENS} tokens at a time. A
+ * {@link #tokens} tokens at a time. A
  * range that is not whole groups, or a batch that is not whole tiles, ends with a group or tile that
  * overlaps the one before it: those outputs are computed twice, to the same bits, by the same thread.
  * A product may be asked for a range of tokens only (threads sharing a group, see MatMul): its tiles
@@ -65,7 +65,7 @@ abstract class Strips implements PackedMatrix {
     static final VectorShuffle<Short> UPPER = VectorShuffle.fromOp(S, i -> (i + HALF) % W);
     /** Bytes of a whole vector: the packed byte arrays are read as shorts and floats through it. */
     static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, F.vectorShape());
-    /** Tokens per pass of the batch kernels. */
+    /** Tokens per pass of the batch kernels where their type does not say otherwise. */
     static final int TOKENS = 3;
 
     final int rows;
@@ -74,17 +74,26 @@ abstract class Strips implements PackedMatrix {
     private final int group;
     /** Rows per strip: W, or a multiple of W where a lane holds several rows ({@link Q3Strips}, {@link Q4Strips}, {@link Q5Strips}, {@link Q6Strips}). */
     private final int height;
+    /** Tokens per pass of {@link #tile}. */
+    final int tokens;
 
     /**
      * @param group strips per group of the batch kernel: what its registers hold
      * @param height rows per strip
+     * @param tokens tokens per pass of the batch kernel
      */
-    Strips(int rows, int cols, ActivationFormat activations, int group, int height) {
+    Strips(int rows, int cols, ActivationFormat activations, int group, int height, int tokens) {
         this.rows = rows;
         this.cols = cols;
         this.activations = activations;
         this.group = group;
         this.height = height;
+        this.tokens = tokens;
+    }
+
+    /** A type whose batch kernel takes {@link #TOKENS} tokens per pass. */
+    Strips(int rows, int cols, ActivationFormat activations, int group, int height) {
+        this(rows, cols, activations, group, height, TOKENS);
     }
 
     @Override
@@ -124,7 +133,7 @@ abstract class Strips implements PackedMatrix {
             throw new IllegalArgumentException("tokens " + tokenFrom + " to " + tokenTo + " of a batch of " + x.rows());
         }
         int whole = Math.min(stripTo, rows / height);   // the range's end, short of a last strip padded with zero rows
-        if (tokenTo - tokenFrom < TOKENS || whole - stripFrom < group) {
+        if (tokenTo - tokenFrom < tokens || whole - stripFrom < group) {
             for (int s = stripFrom; s < whole; s++) {
                 for (int t = tokenFrom; t < tokenTo; t++) {
                     one(s, x, t, y, t * yStride + s * height);
@@ -134,9 +143,9 @@ abstract class Strips implements PackedMatrix {
             for (int s = stripFrom; s < whole; s += group) {
                 int first = Math.min(s, whole - group);
                 unpack(first, ws);
-                for (int t = tokenFrom; t < tokenTo; t += TOKENS) {
-                    int from = Math.min(t, tokenTo - TOKENS);
-                    for (int j = from; j < from + TOKENS; j++) {   // the tile adds into y
+                for (int t = tokenFrom; t < tokenTo; t += tokens) {
+                    int from = Math.min(t, tokenTo - tokens);
+                    for (int j = from; j < from + tokens; j++) {   // the tile adds into y
                         java.util.Arrays.fill(y, j * yStride + first * height, j * yStride + (first + group) * height, 0f);
                     }
                     tile(first, ws, x, from, y, from * yStride + first * height, yStride);
@@ -190,7 +199,7 @@ abstract class Strips implements PackedMatrix {
     abstract void unpack(int first, Workspace ws);
 
     /**
-     * Tokens t .. t+TOKENS through the group {@link #unpack}ed in ws, whose first strip is {@code first};
+     * Tokens t .. t+{@link #tokens} through the group {@link #unpack}ed in ws, whose first strip is {@code first};
      * token t+j's results are added to y[yOff + j·yStride ..], which the caller has zeroed.
      */
     abstract void tile(int first, Workspace ws, Q8Activations x, int t, float[] y, int yOff, int yStride);
