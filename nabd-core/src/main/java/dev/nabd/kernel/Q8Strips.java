@@ -51,7 +51,7 @@ final class Q8Strips extends Strips {
     private final byte[] data;
 
     private Q8Strips(int rows, int cols, byte[] data) {
-        super(rows, cols, ActivationFormat.Q8_0, STRIPS, W, 6);
+        super(rows, cols, ActivationFormat.Q8_0, STRIPS, W, W >= 32 ? 6 : TOKENS);
         this.blocks = cols / 32;
         this.data = data;
     }
@@ -135,16 +135,99 @@ final class Q8Strips extends Strips {
     }
 
     /**
-     * Tokens t .. t+5 through strips first and first+1; token t+j's results go to y[yOff + j·yStride ..].
-     * Per block, 24 float sums (strip × half × token) in registers with four half columns and a broadcast:
-     * each half column is widened once for six tokens and each activation serves four half columns. With
-     * three tokens (twelve sums) the widening and the broadcasts took the floating-point pipes from the
-     * multiply-adds: 42-43 Gmultiply-adds/s against 50 for six (one thread, 896 × 4864, 126 tokens, the
-     * loop alone); one strip by six tokens measured 40-42. The results accumulate in y itself, block after
+     * Tokens t, t+1 and t+2 through strips first and first+1; token t+j's results go to y[yOff + j·yStride ..].
+     * Per block, twelve float sums (strip × half × token) in registers with four half columns and a
+     * broadcast; each half column is widened once for three tokens and each activation serves four half
+     * columns. The results accumulate in y itself, block after block: the block sums and their scaling of
+     * {@link #one}. The batch kernel where vectors are narrower than 512 bits ({@link #tile}), and the
+     * one for the tokens a range has left after whole tiles of six.
+     */
+    @Override
+    void narrowTile(int first, Workspace ws, Q8Activations quantized, int t, float[] y, int yOff, int yStride) {
+        float[] q = quantized.floatQuants();
+        float[] d = quantized.scales();
+        int next = blocks * BLOCK_BYTES;   // from a strip's block to the next strip's
+        for (int b = 0; b < blocks; b++) {
+            int x0 = t * cols + 32 * b;
+            int x1 = x0 + cols;
+            int x2 = x1 + cols;
+            int at = (first * blocks + b) * BLOCK_BYTES;
+            // sSHT: strip S, half H (L: rows 0 .. HALF, H: HALF .. W), token T.
+            FloatVector s0L0 = FloatVector.zero(F), s0L1 = FloatVector.zero(F), s0L2 = FloatVector.zero(F);
+            FloatVector s0H0 = FloatVector.zero(F), s0H1 = FloatVector.zero(F), s0H2 = FloatVector.zero(F);
+            FloatVector s1L0 = FloatVector.zero(F), s1L1 = FloatVector.zero(F), s1L2 = FloatVector.zero(F);
+            FloatVector s1H0 = FloatVector.zero(F), s1H1 = FloatVector.zero(F), s1H2 = FloatVector.zero(F);
+            for (int c = 0; c < 32; c++) {
+                int col = at + 2 * W + c * W;
+                FloatVector w0L = (FloatVector) ByteVector.fromArray(HALF_BYTES, data, col).convertShape(VectorOperators.B2F, F, 0);
+                FloatVector w0H = (FloatVector) ByteVector.fromArray(HALF_BYTES, data, col + HALF).convertShape(VectorOperators.B2F, F, 0);
+                FloatVector w1L = (FloatVector) ByteVector.fromArray(HALF_BYTES, data, col + next).convertShape(VectorOperators.B2F, F, 0);
+                FloatVector w1H = (FloatVector) ByteVector.fromArray(HALF_BYTES, data, col + next + HALF).convertShape(VectorOperators.B2F, F, 0);
+                FloatVector x = FloatVector.broadcast(F, q[x0 + c]);
+                s0L0 = w0L.fma(x, s0L0);
+                s0H0 = w0H.fma(x, s0H0);
+                s1L0 = w1L.fma(x, s1L0);
+                s1H0 = w1H.fma(x, s1H0);
+                x = FloatVector.broadcast(F, q[x1 + c]);
+                s0L1 = w0L.fma(x, s0L1);
+                s0H1 = w0H.fma(x, s0H1);
+                s1L1 = w1L.fma(x, s1L1);
+                s1H1 = w1H.fma(x, s1H1);
+                x = FloatVector.broadcast(F, q[x2 + c]);
+                s0L2 = w0L.fma(x, s0L2);
+                s0H2 = w0H.fma(x, s0H2);
+                s1L2 = w1L.fma(x, s1L2);
+                s1H2 = w1H.fma(x, s1H2);
+            }
+            // y = fma(sum, d_w·d_x, y) per strip half and token, as one() does. Written out: a helper taking
+            // vectors would box them wherever C2 declines to inline it.
+            float d0 = d[t * blocks + b];
+            float d1 = d[(t + 1) * blocks + b];
+            float d2 = d[(t + 2) * blocks + b];
+            int y0 = yOff;
+            int y1 = yOff + yStride;
+            int y2 = yOff + 2 * yStride;
+            // d widened as one() widens it.
+            FloatVector lo = ((IntVector) ByteVector.fromArray(D_HALVES, data, at).reinterpretAsShorts().convertShape(VectorOperators.S2I, I, 0))
+                    .lanewise(VectorOperators.LSHL, 13).and(PanamaRows.Half.HALF_TO_FLOAT).reinterpretAsFloats().mul(0x1p112f);
+            FloatVector hi = ((IntVector) ByteVector.fromArray(D_HALVES, data, at + 2 * HALF).reinterpretAsShorts().convertShape(VectorOperators.S2I, I, 0))
+                    .lanewise(VectorOperators.LSHL, 13).and(PanamaRows.Half.HALF_TO_FLOAT).reinterpretAsFloats().mul(0x1p112f);
+            s0L0.fma(lo.mul(d0), FloatVector.fromArray(F, y, y0)).intoArray(y, y0);
+            s0H0.fma(hi.mul(d0), FloatVector.fromArray(F, y, y0 + HALF)).intoArray(y, y0 + HALF);
+            s0L1.fma(lo.mul(d1), FloatVector.fromArray(F, y, y1)).intoArray(y, y1);
+            s0H1.fma(hi.mul(d1), FloatVector.fromArray(F, y, y1 + HALF)).intoArray(y, y1 + HALF);
+            s0L2.fma(lo.mul(d2), FloatVector.fromArray(F, y, y2)).intoArray(y, y2);
+            s0H2.fma(hi.mul(d2), FloatVector.fromArray(F, y, y2 + HALF)).intoArray(y, y2 + HALF);
+            lo = ((IntVector) ByteVector.fromArray(D_HALVES, data, at + next).reinterpretAsShorts().convertShape(VectorOperators.S2I, I, 0))
+                    .lanewise(VectorOperators.LSHL, 13).and(PanamaRows.Half.HALF_TO_FLOAT).reinterpretAsFloats().mul(0x1p112f);
+            hi = ((IntVector) ByteVector.fromArray(D_HALVES, data, at + next + 2 * HALF).reinterpretAsShorts().convertShape(VectorOperators.S2I, I, 0))
+                    .lanewise(VectorOperators.LSHL, 13).and(PanamaRows.Half.HALF_TO_FLOAT).reinterpretAsFloats().mul(0x1p112f);
+            s1L0.fma(lo.mul(d0), FloatVector.fromArray(F, y, y0 + W)).intoArray(y, y0 + W);
+            s1H0.fma(hi.mul(d0), FloatVector.fromArray(F, y, y0 + W + HALF)).intoArray(y, y0 + W + HALF);
+            s1L1.fma(lo.mul(d1), FloatVector.fromArray(F, y, y1 + W)).intoArray(y, y1 + W);
+            s1H1.fma(hi.mul(d1), FloatVector.fromArray(F, y, y1 + W + HALF)).intoArray(y, y1 + W + HALF);
+            s1L2.fma(lo.mul(d2), FloatVector.fromArray(F, y, y2 + W)).intoArray(y, y2 + W);
+            s1H2.fma(hi.mul(d2), FloatVector.fromArray(F, y, y2 + W + HALF)).intoArray(y, y2 + W + HALF);
+        }
+    }
+
+    /**
+     * Tokens t to t+5 through strips first and first+1; token t+j's results go to y[yOff + j·yStride ..].
+     * With 512-bit vectors only: the 32 registers hold 24 float sums (strip × half × token), four half
+     * columns and a broadcast (with fewer lanes this runs {@link #narrowTile}; AVX2's 16 registers would
+     * spill). Each half column is widened once for six tokens and each activation serves four half columns.
+     * With three tokens (twelve sums) the widening and the broadcasts took the floating-point pipes from the
+     * multiply-adds. Gmultiply-adds/s on one thread, 896 × 4864: the kernels' loops alone, 126 tokens,
+     * 42-43 for three tokens against 50 for six (one strip by six tokens: 40-42); the whole product, 128
+     * tokens, 44 against 49. The results accumulate in y itself, block after
      * block: the block sums and their scaling of {@link #one}.
      */
     @Override
     void tile(int first, Workspace ws, Q8Activations quantized, int t, float[] y, int yOff, int yStride) {
+        if (tokens == TOKENS) {
+            narrowTile(first, ws, quantized, t, y, yOff, yStride);
+            return;
+        }
         float[] q = quantized.floatQuants();
         float[] d = quantized.scales();
         int next = blocks * BLOCK_BYTES;   // from a strip's block to the next strip's

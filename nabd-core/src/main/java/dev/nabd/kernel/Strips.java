@@ -14,7 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  * in which a product walks them. One token, or a range too small for a group, goes strip by strip
  * through the decode kernel {@link #one}. A batch goes a group of strips at a time: {@link #unpack} turns
  * the group into 16-bit values once (where the type's tile needs them), then {@link #tile} runs it by
- * {@link #tokens} tokens at a time. A
+ * {@link #tokens} tokens at a time and the tokens left by {@link #TOKENS} ({@link #narrowTile}). A
  * range that is not whole groups, or a batch that is not whole tiles, ends with a group or tile that
  * overlaps the one before it: those outputs are computed twice, to the same bits, by the same thread.
  * A product may be asked for a range of tokens only (threads sharing a group, see MatMul): its tiles
@@ -133,7 +133,7 @@ abstract class Strips implements PackedMatrix {
             throw new IllegalArgumentException("tokens " + tokenFrom + " to " + tokenTo + " of a batch of " + x.rows());
         }
         int whole = Math.min(stripTo, rows / height);   // the range's end, short of a last strip padded with zero rows
-        if (tokenTo - tokenFrom < tokens || whole - stripFrom < group) {
+        if (tokenTo - tokenFrom < TOKENS || whole - stripFrom < group) {
             for (int s = stripFrom; s < whole; s++) {
                 for (int t = tokenFrom; t < tokenTo; t++) {
                     one(s, x, t, y, t * yStride + s * height);
@@ -143,12 +143,16 @@ abstract class Strips implements PackedMatrix {
             for (int s = stripFrom; s < whole; s += group) {
                 int first = Math.min(s, whole - group);
                 unpack(first, ws);
-                for (int t = tokenFrom; t < tokenTo; t += tokens) {
-                    int from = Math.min(t, tokenTo - tokens);
-                    for (int j = from; j < from + tokens; j++) {   // the tile adds into y
-                        java.util.Arrays.fill(y, j * yStride + first * height, j * yStride + (first + group) * height, 0f);
-                    }
-                    tile(first, ws, x, from, y, from * yStride + first * height, yStride);
+                int t = tokenFrom;
+                for (; t + tokens <= tokenTo; t += tokens) {
+                    zero(y, yStride, first, t, tokens);   // the tile adds into y
+                    tile(first, ws, x, t, y, t * yStride + first * height, yStride);
+                }
+                // The tokens left: narrow tiles, the last one overlapping the tile before it.
+                for (; t < tokenTo; t += TOKENS) {
+                    int from = Math.min(t, tokenTo - TOKENS);
+                    zero(y, yStride, first, from, TOKENS);
+                    narrowTile(first, ws, x, from, y, from * yStride + first * height, yStride);
                 }
             }
         }
@@ -159,6 +163,13 @@ abstract class Strips implements PackedMatrix {
                 one(whole, x, t, out, 0);
                 System.arraycopy(out, 0, y, t * yStride + whole * height, rows - whole * height);
             }
+        }
+    }
+
+    /** Zeroes the outputs of tokens t .. t+n in the rows of the group from strip {@code first}. */
+    private void zero(float[] y, int yStride, int first, int t, int n) {
+        for (int j = t; j < t + n; j++) {
+            java.util.Arrays.fill(y, j * yStride + first * height, j * yStride + (first + group) * height, 0f);
         }
     }
 
@@ -203,4 +214,12 @@ abstract class Strips implements PackedMatrix {
      * token t+j's results are added to y[yOff + j·yStride ..], which the caller has zeroed.
      */
     abstract void tile(int first, Workspace ws, Q8Activations x, int t, float[] y, int yOff, int yStride);
+
+    /**
+     * Tokens t .. t+{@link #TOKENS} through the group, as {@link #tile} (and with its arithmetic): for the
+     * tokens left after whole tiles where {@link #tokens} is larger. The same kernel where it is not.
+     */
+    void narrowTile(int first, Workspace ws, Q8Activations x, int t, float[] y, int yOff, int yStride) {
+        tile(first, ws, x, t, y, yOff, yStride);
+    }
 }

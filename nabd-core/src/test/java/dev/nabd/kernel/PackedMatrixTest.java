@@ -462,23 +462,30 @@ class PackedMatrixTest {
         assertThat(y[2 * p.rows()]).isNotZero();
     }
 
+    /** q, k and v types of {@link #aBatchSplitByGroupsAndTokensGivesTheSameBits}: a Q4_K_M layer's, and Q8_0 (six-token tiles). */
+    static List<Arguments> layerTypes() {
+        return List.of(Arguments.of(GgmlType.Q4_K, GgmlType.Q4_K, GgmlType.Q6_K), Arguments.of(GgmlType.Q8_0, GgmlType.Q8_0, GgmlType.Q8_0));
+    }
+
     /**
      * A prompt-sized batch on two and three threads, split by groups of strips and tokens: q, k and v of a
-     * Q4_K_M file's layer (Q4_K, Q4_K and Q6_K, with odd numbers of strips) give every token the bits it
-     * gets alone, every output written. The shares are cut inside groups (on two threads, half-way through
-     * q's last group), so threads share a group by tokens.
+     * layer (a Q4_K_M file's Q4_K, Q4_K and Q6_K, or all Q8_0; odd numbers of strips) give every token the
+     * bits it gets alone, every output written. The shares are cut inside groups (on two threads, inside
+     * q's last group), so threads share a group by tokens, and a thread's tokens of a group end in tiles
+     * of every width (41 tokens: whole tiles, then the narrow ones).
      */
-    @Test
-    void aBatchSplitByGroupsAndTokensGivesTheSameBits() {
+    @ParameterizedTest(name = "{0} {1} {2}")
+    @MethodSource("layerTypes")
+    void aBatchSplitByGroupsAndTokensGivesTheSameBits(GgmlType qType, GgmlType kType, GgmlType vType) {
         SplittableRandom r = new SplittableRandom(5);
         int cols = 256;
-        int h = stripRows(GgmlType.Q4_K);
-        Tensor wq = quantized(GgmlType.Q4_K, cols, 7 * h, r);
-        Tensor wk = quantized(GgmlType.Q4_K, cols, 2 * h, r);
-        Tensor wv = quantized(GgmlType.Q6_K, cols, 3 * stripRows(GgmlType.Q6_K) + 5, r);
-        // The split weighs padded rows: 7h + 2h + 4 Q6_K strips; two threads cut that in half, inside q's last
-        // group (strips 4 to 7) when the Q6_K strip is as high as the Q4_K one.
-        assertThat(stripRows(GgmlType.Q6_K)).isEqualTo(h);
+        int h = stripRows(qType);
+        Tensor wq = quantized(qType, cols, 7 * h, r);
+        Tensor wk = quantized(kType, cols, 2 * h, r);
+        Tensor wv = quantized(vType, cols, 3 * stripRows(vType) + 5, r);
+        // The split weighs padded rows: 7h + 2h + 4 strips of v; two threads cut that in half, inside q's last
+        // group (strips 4 to 7 of two-strip groups) when v's strip is as high as q's.
+        assertThat(stripRows(vType)).isEqualTo(h);
         int batch = 41;
         int xStride = cols + 3;
         float[] x = gaussian(r, batch * xStride);
