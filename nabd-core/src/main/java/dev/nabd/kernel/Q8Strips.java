@@ -214,8 +214,9 @@ final class Q8Strips extends Strips {
     /**
      * Tokens t to t+5 through strips first and first+1; token t+j's results go to y[yOff + j·yStride ..].
      * With 512-bit vectors only: the 32 registers hold 24 float sums (strip × half × token), four half
-     * columns and a broadcast (with fewer lanes this runs {@link #narrowTile}; AVX2's 16 registers would
-     * spill). Each half column is widened once for six tokens and each activation serves four half columns.
+     * columns and a broadcast (with fewer lanes {@link #tokens} is three and every tile is a
+     * {@link #narrowTile}: AVX2's 16 registers would spill). Each half column is widened once for six
+     * tokens and each activation serves four half columns.
      * With three tokens (twelve sums) the widening and the broadcasts took the floating-point pipes from the
      * multiply-adds. Gmultiply-adds/s on one thread, 896 × 4864: the kernels' loops alone, 126 tokens,
      * 42-43 for three tokens against 50 for six (one strip by six tokens: 40-42); the whole product, 128
@@ -224,10 +225,6 @@ final class Q8Strips extends Strips {
      */
     @Override
     void tile(int first, Workspace ws, Q8Activations quantized, int t, float[] y, int yOff, int yStride) {
-        if (tokens == TOKENS) {
-            narrowTile(first, ws, quantized, t, y, yOff, yStride);
-            return;
-        }
         float[] q = quantized.floatQuants();
         float[] d = quantized.scales();
         int next = blocks * BLOCK_BYTES;   // from a strip's block to the next strip's

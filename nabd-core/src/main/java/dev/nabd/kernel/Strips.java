@@ -144,7 +144,8 @@ abstract class Strips implements PackedMatrix {
                 int first = Math.min(s, whole - group);
                 unpack(first, ws);
                 int t = tokenFrom;
-                for (; t + tokens <= tokenTo; t += tokens) {
+                // Wide tiles only where the type has them (tokens > TOKENS); then, or else, narrow ones.
+                for (; tokens > TOKENS && t + tokens <= tokenTo; t += tokens) {
                     zero(y, yStride, first, t, tokens);   // the tile adds into y
                     tile(first, ws, x, t, y, t * yStride + first * height, yStride);
                 }
@@ -216,8 +217,9 @@ abstract class Strips implements PackedMatrix {
     abstract void tile(int first, Workspace ws, Q8Activations x, int t, float[] y, int yOff, int yStride);
 
     /**
-     * Tokens t .. t+{@link #TOKENS} through the group, as {@link #tile} (and with its arithmetic): for the
-     * tokens left after whole tiles where {@link #tokens} is larger. The same kernel where it is not.
+     * Tokens t .. t+{@link #TOKENS} through the group, as {@link #tile} (and with its arithmetic): every
+     * tile of a type whose {@link #tokens} is TOKENS (this default: its {@link #tile}), and the tokens left
+     * after whole wide tiles of one whose {@link #tokens} is larger.
      */
     void narrowTile(int first, Workspace ws, Q8Activations x, int t, float[] y, int yOff, int yStride) {
         tile(first, ws, x, t, y, yOff, yStride);
