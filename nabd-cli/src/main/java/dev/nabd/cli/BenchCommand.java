@@ -28,6 +28,7 @@ import java.util.stream.Collectors;
         description = "Measure prompt (ppN) and generation (tgN) speed, printed as llama-bench prints it.",
         footer = {"", "Examples:",
                 "  nabd bench -m model.gguf -p 128 -n 64 -t 1,2",
+                "  nabd bench -m model.gguf -p 512 -n 128 -d 0,4096                    (the same tests after 4096 positions of context)",
                 "  nabd bench --preset qwen2.5-0.5b --type Q4_K_M,Q8_0 -r 3",
                 "  nabd bench --preset llama3.2-1b --type Q4_0 --save llama1b-q4_0.gguf   (keep the file for another engine)",
                 "  nabd bench --preset list                                            (the presets and their shapes)"})
@@ -54,6 +55,10 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = {"-n", "--n-gen"}, paramLabel = "N", split = ",", defaultValue = "128", description = "generation lengths (default: ${DEFAULT-VALUE}; 0 = none)")
     List<Integer> genSizes;
+
+    @Option(names = {"-d", "--n-depth"}, paramLabel = "N", split = ",", defaultValue = "0",
+            description = "context depths: each test runs after N positions of context (default: ${DEFAULT-VALUE})")
+    List<Integer> depths;
 
     @Option(names = {"-t", "--threads"}, paramLabel = "N", split = ",", description = "thread counts (default: one per physical core)")
     List<Integer> threads;
@@ -112,22 +117,28 @@ final class BenchCommand implements Callable<Integer> {
         if (!Files.isRegularFile(file)) {
             throw new UserInputException(file + ": no such file");
         }
-        int context = Math.max(1, promptSizes.stream().mapToInt(Integer::intValue).max().orElse(0))
-                + genSizes.stream().mapToInt(Integer::intValue).max().orElse(0);
+        int maxPrompt = promptSizes.stream().mapToInt(Integer::intValue).max().orElse(0);
+        int maxDepth = depths.stream().mapToInt(Integer::intValue).max().orElse(0);
+        int context = Math.max(1, maxPrompt) + genSizes.stream().mapToInt(Integer::intValue).max().orElse(0) + maxDepth;
+        // The depth's context is a prompt too: batches as large as the longest prompt or depth, up to 512.
+        int batch = Math.max(1, Math.min(512, Math.max(maxPrompt, maxDepth)));
         for (int t : threadCounts) {
-            int batch = Math.max(1, Math.min(512, promptSizes.stream().mapToInt(Integer::intValue).max().orElse(1)));
             try (LanguageModel m = LanguageModel.load(file, new LoadOptions(context, t, batch, GgmlType.F16, !floatActivations))) {
                 spec.commandLine().getErr().println(m.describe());
                 Benchmark bench = new Benchmark(m);
                 String name = label != null ? label : m.config().architecture().name() + " " + fileTypeLabel(m);
                 for (int p : promptSizes) {
-                    if (p > 0) {
-                        printer.row(name, m, t, bench.prompt(p, repetitions));
+                    for (int d : depths) {
+                        if (p > 0) {
+                            printer.row(name, m, t, bench.prompt(p, repetitions, d));
+                        }
                     }
                 }
                 for (int n : genSizes) {
-                    if (n > 0) {
-                        printer.row(name, m, t, bench.generation(n, repetitions));
+                    for (int d : depths) {
+                        if (n > 0) {
+                            printer.row(name, m, t, bench.generation(n, repetitions, d));
+                        }
                     }
                 }
             }
@@ -163,8 +174,8 @@ final class BenchCommand implements Callable<Integer> {
             throw new UserInputException("--save keeps one model: give one preset and one type");
         }
         if (repetitions < 1 || promptSizes.stream().anyMatch(p -> p < 0) || genSizes.stream().anyMatch(n -> n < 0)
-                || (threads != null && threads.stream().anyMatch(t -> t < 1))) {
-            throw new UserInputException("-r and -t must be positive, -p and -n not negative");
+                || depths.stream().anyMatch(d -> d < 0) || (threads != null && threads.stream().anyMatch(t -> t < 1))) {
+            throw new UserInputException("-r and -t must be positive, -p, -n and -d not negative");
         }
         if (!List.of("md", "csv", "json").contains(format)) {
             throw new UserInputException("-o must be md, csv or json, not " + format);

@@ -20,6 +20,21 @@ class BenchCommandTest {
     }
 
     @Test
+    void depthsRunEachTestAfterThatMuchContext() {
+        CliTest.Result r = CliTest.nabd("bench", "-m", CliTest.bundled(), "-p", "8", "-n", "4", "-d", "0,16", "-r", "1", "-t", "1", "-o", "csv");
+        assertThat(r.code()).as(r.err()).isZero();
+        String[] lines = r.out().split("\n");
+        assertThat(lines).hasSize(5);
+        assertThat(lines[1]).contains(",1,pp8,");
+        assertThat(lines[2]).contains(",1,pp8 @ d16,");
+        assertThat(lines[3]).contains(",1,tg4,");
+        assertThat(lines[4]).contains(",1,tg4 @ d16,");
+        CliTest.Result negative = CliTest.nabd("bench", "-m", CliTest.bundled(), "-d", "-1");
+        assertThat(negative.code()).isEqualTo(1);
+        assertThat(negative.err()).isEqualTo("nabd: error: -r and -t must be positive, -p, -n and -d not negative\n");
+    }
+
+    @Test
     void csvAndJson() {
         CliTest.Result csv = CliTest.nabd("bench", "-m", CliTest.bundled(), "-p", "8", "-n", "0", "-r", "1", "-o", "csv");
         assertThat(csv.out().split("\n")).hasSize(2);

@@ -8,7 +8,8 @@ import java.util.SplittableRandom;
  * Measures a model the way llama-bench does, so the figures sit next to llama.cpp's:
  * <ul>
  *   <li>{@code ppN}: N random tokens evaluated as one prompt, in an empty context (logits for the last);</li>
- *   <li>{@code tgN}: N tokens evaluated one at a time from an empty context, each producing logits.</li>
+ *   <li>{@code tgN}: N tokens evaluated one at a time from an empty context, each producing logits;</li>
+ *   <li>{@code ppN @ dD}, {@code tgN @ dD}: the same after D positions of context, evaluated beforehand.</li>
  * </ul>
  * Each test runs once unmeasured (so the JIT has compiled the hot paths), then {@code repetitions}
  * times; the result is the mean and standard deviation of tokens per second.
@@ -51,47 +52,74 @@ public final class Benchmark {
         }
     }
 
-    /** Prompt processing of {@code tokens} tokens. */
+    /** Prompt processing of {@code tokens} tokens in an empty context. */
     public Result prompt(int tokens, int repetitions) {
-        checkFits(tokens);
+        return prompt(tokens, repetitions, 0);
+    }
+
+    /**
+     * Prompt processing of {@code tokens} tokens after {@code depth} positions of context (llama-bench's
+     * {@code -d}): the test is named {@code ppN @ dD} when the depth is not 0.
+     */
+    public Result prompt(int tokens, int repetitions, int depth) {
+        Session session = atDepth(tokens, depth);
         int[] ids = randomTokens(tokens);
-        Session session = model.newSession();
         session.append(ids);
         double[] speeds = new double[repetitions];
         for (int r = 0; r < repetitions; r++) {
-            session.reset();
+            session.rewind(depth);
             long start = System.nanoTime();
             session.append(ids);
             speeds[r] = tokens * 1e9 / (System.nanoTime() - start);
         }
-        return new Result("pp" + tokens, speeds);
+        return new Result(name("pp", tokens, depth), speeds);
     }
 
-    /** Generation of {@code tokens} tokens, one forward pass each. */
+    /** Generation of {@code tokens} tokens, one forward pass each, from an empty context. */
     public Result generation(int tokens, int repetitions) {
-        checkFits(tokens);
+        return generation(tokens, repetitions, 0);
+    }
+
+    /**
+     * Generation of {@code tokens} tokens, one forward pass each, after {@code depth} positions of context:
+     * the test is named {@code tgN @ dD} when the depth is not 0.
+     */
+    public Result generation(int tokens, int repetitions, int depth) {
+        Session session = atDepth(tokens, depth);
         int[] ids = randomTokens(tokens);
-        Session session = model.newSession();
         for (int id : ids) {
             session.append(id);
         }
         double[] speeds = new double[repetitions];
         for (int r = 0; r < repetitions; r++) {
-            session.reset();
+            session.rewind(depth);
             long start = System.nanoTime();
             for (int id : ids) {
                 session.append(id);
             }
             speeds[r] = tokens * 1e9 / (System.nanoTime() - start);
         }
-        return new Result("tg" + tokens, speeds);
+        return new Result(name("tg", tokens, depth), speeds);
     }
 
-    private void checkFits(int tokens) {
-        if (tokens < 1 || tokens > model.contextLength()) {
-            throw new IllegalArgumentException("a test of " + tokens + " tokens does not fit the context of "
-                    + model.contextLength());
+    /**
+     * A new session holding {@code depth} random tokens, evaluated once as a prompt (unmeasured): each
+     * repetition rewinds to it, so the context every test sees is the same.
+     */
+    private Session atDepth(int tokens, int depth) {
+        if (tokens < 1 || depth < 0 || (long) tokens + depth > model.contextLength()) {
+            throw new IllegalArgumentException("a test of " + tokens + " tokens" + (depth > 0 ? " at depth " + depth : "")
+                    + " does not fit the context of " + model.contextLength());
         }
+        Session session = model.newSession();
+        if (depth > 0) {
+            session.append(randomTokens(depth));
+        }
+        return session;
+    }
+
+    private static String name(String kind, int tokens, int depth) {
+        return kind + tokens + (depth > 0 ? " @ d" + depth : "");
     }
 
     private int[] randomTokens(int n) {

@@ -42,7 +42,20 @@ public final class Session {
 
     /** Forgets every position (the cache is overwritten as the sequence grows again). */
     public void reset() {
-        position = 0;
+        rewind(0);
+    }
+
+    /**
+     * Forgets the positions from {@code position} on, keeping the ones before it: the next append continues
+     * from there, overwriting the cache. A prefix evaluated once can so serve several continuations.
+     *
+     * @throws IllegalArgumentException when {@code position} is negative or past the positions filled
+     */
+    public void rewind(int position) {
+        if (position < 0 || position > this.position) {
+            throw new IllegalArgumentException("cannot rewind to position " + position + " of a sequence of " + this.position);
+        }
+        this.position = position;
     }
 
     /**
