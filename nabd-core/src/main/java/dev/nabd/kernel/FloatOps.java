@@ -38,6 +38,9 @@ public interface FloatOps {
     /** max |x[off+i]| for i &lt; n (0 for n = 0); a maximum has no rounding, so no order to fix. */
     float maxAbs(float[] x, int off, int n);
 
+    /** max x[off+i] for i &lt; n, as {@link Math#max} takes it (−∞ for n = 0, NaN if any is NaN). */
+    float max(float[] x, int off, int n);
+
     /**
      * The value of largest magnitude among x[off .. off+n), the first on a tie, 0 if none is above 0, NaN
      * ignored: exactly {@link dev.nabd.tensor.QuantMath#largestMagnitude}, the scale of a Q8_K block.
@@ -87,17 +90,24 @@ public interface FloatOps {
     float expSum(float[] v, int off, int n, float max);
 
     /**
-     * out[outOff+j] = dot(k, kOff + j·kStride, q, qOff, n) for j &lt; count: the same bits as {@link #dot}
-     * for each, with q read once for several rows (attention's scores of a block of keys).
+     * Attention's scores of a block of keys stored transposed: {@code out[outOff + i·width + j] = scale ·
+     * Σ_d q[qOff + i·qStride + d]·k[kOff + d·width + j]} for query i &lt; queries and key j &lt; width, each
+     * sum one chain of fused multiply-adds over d = 0, 1, .. n−1 from 0, then one rounded product by
+     * scale. Each output depends on its own query and key alone: the same bits whatever the other queries
+     * of the call, the width or the vector length (the scalar implementation computes the same chains).
      */
-    void dots(float[] k, int kOff, int kStride, int count, float[] q, int qOff, int n, float[] out, int outOff);
+    void scores(float[] k, int kOff, int width, int n, float[] q, int qOff, int qStride, int queries, float scale,
+                float[] out, int outOff);
 
     /**
-     * y[yOff+i] += Σ_j p[pOff+j]·v[vOff + j·vStride + i] for i &lt; n, j &lt; count: the same bits as
-     * {@link #axpy}(p[pOff+j], v, ..., y, ...) for j = 0, 1, .. in turn, each output kept in a register
-     * across the rows (attention's weighted sum of a block of values).
+     * Attention's weighted sums of a block of values for several queries: {@code y[yOff + i·yStride + x]
+     * += Σ_j p[pOff + i·pStride + j]·v[vOff + j·vStride + x]} for query i &lt; queries, x &lt; n and j &lt;
+     * count, each output one chain of fused multiply-adds from its value in y over j = 0, 1, .. in turn
+     * (the bits of {@link #axpy}(p_ij, v_j, y_i) for j in turn), whatever the other queries of the call.
+     * The queries' outputs do not overlap.
      */
-    void weightedSum(float[] p, int pOff, int count, float[] v, int vOff, int vStride, float[] y, int yOff, int n);
+    void weightedSums(float[] p, int pOff, int pStride, int count, int queries, float[] v, int vOff, int vStride,
+                      float[] y, int yOff, int yStride, int n);
 
     /** e^x, the same bits as one exponential of {@link #expSum} (whose v[i] − max is x). */
     float exp(float x);

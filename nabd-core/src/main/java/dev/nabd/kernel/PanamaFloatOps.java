@@ -15,8 +15,8 @@ import java.nio.ByteOrder;
  * {@link FloatOps} on the Vector API at the machine's preferred width. Loaded only through
  * {@link FloatOpsProvider} once the incubator module is known to be present.
  *
- * <p>Loops run one vector at a time (weightedSum four, each its own chain) with a scalar tail;
- * element-wise tails compute exactly what a lane computes. Dot products follow the summation order
+ * <p>Loops run one vector at a time (attention's scores and weighted sums eight, each its own chain)
+ * with a scalar tail; element-wise tails compute exactly what a lane computes. Dot products follow the summation order
  * that {@link FloatOps} fixes: one accumulator taking the vectors in row order, then the lanes summed by
  * the tree of {@link #HALVES}, then the tail one product at a time.
  *
@@ -43,20 +43,6 @@ final class PanamaFloatOps implements FloatOps {
      * addition commutes exactly.
      */
     static final VectorShuffle<Float>[] HALVES = halves();
-    /** Lanes L/2 .. L, and lanes whose index has bit L/4 set: the halves and quarters {@link #dots} interleaves. */
-    private static final VectorMask<Float> UPPER_HALF = VectorMask.fromLong(S, upperLanes(L / 2));
-    private static final VectorMask<Float> UPPER_QUARTER = VectorMask.fromLong(S, upperLanes(L / 4));
-
-    /** The bits of the lanes whose index has bit {@code bit} set. */
-    private static long upperLanes(int bit) {
-        long m = 0;
-        for (int i = 0; i < L; i++) {
-            if ((i & bit) != 0) {
-                m |= 1L << i;
-            }
-        }
-        return m;
-    }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static VectorShuffle<Float>[] halves() {
@@ -102,6 +88,20 @@ final class PanamaFloatOps implements FloatOps {
             s += w.get(F32, wOff + 4L * i) * x[xOff + i];
         }
         return s;
+    }
+
+    @Override
+    public float max(float[] x, int off, int n) {
+        FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int i = 0;
+        for (int bound = S.loopBound(n); i < bound; i += L) {
+            m = m.max(FloatVector.fromArray(S, x, off + i));
+        }
+        float r = m.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) {
+            r = Math.max(r, x[off + i]);
+        }
+        return r;
     }
 
     @Override
@@ -298,99 +298,142 @@ final class PanamaFloatOps implements FloatOps {
         exponentials(gate, up, off, n, 0f, true);
     }
 
-    // Four rows at a time, each with dot()'s operations: lane-wise fused multiply-adds, the same halving
-    // reduction, the same scalar tail; q's vectors are loaded once for the four.
+    /*
+     * Four queries by two vectors of keys at a time: per dimension d, two loads of keys and four broadcast
+     * query values feed eight independent multiply-add chains (a chain alone would wait out each fma's
+     * latency; eight keep the units busy, in 11 registers of AVX2's 16). Queries past the last of a tile
+     * repeat the last one and write its row again with the same bits, so every call runs whole tiles.
+     * Each lane is its own position's chain over d, in d order, whatever the width and the tile: the
+     * scalar tail computes the same chain.
+     */
     @Override
-    public void dots(float[] k, int kOff, int kStride, int count, float[] q, int qOff, int n, float[] out, int outOff) {
-        int bound = S.loopBound(n);
-        int j = 0;
-        for (; j + 4 <= count; j += 4) {
-            int k0 = kOff + j * kStride;
-            int k1 = k0 + kStride;
-            int k2 = k1 + kStride;
-            int k3 = k2 + kStride;
-            FloatVector a0 = FloatVector.zero(S);
-            FloatVector a1 = FloatVector.zero(S);
-            FloatVector a2 = FloatVector.zero(S);
-            FloatVector a3 = FloatVector.zero(S);
-            for (int i = 0; i < bound; i += L) {
-                FloatVector qv = FloatVector.fromArray(S, q, qOff + i);
-                a0 = FloatVector.fromArray(S, k, k0 + i).fma(qv, a0);
-                a1 = FloatVector.fromArray(S, k, k1 + i).fma(qv, a1);
-                a2 = FloatVector.fromArray(S, k, k2 + i).fma(qv, a2);
-                a3 = FloatVector.fromArray(S, k, k3 + i).fma(qv, a3);
+    public void scores(float[] k, int kOff, int width, int n, float[] q, int qOff, int qStride, int queries, float scale,
+                       float[] out, int outOff) {
+        int bound = width - width % (2 * L);
+        for (int i = 0; i < queries; i += 4) {
+            int last = queries - 1;
+            int q0 = qOff + i * qStride;
+            int q1 = qOff + Math.min(i + 1, last) * qStride;
+            int q2 = qOff + Math.min(i + 2, last) * qStride;
+            int q3 = qOff + Math.min(i + 3, last) * qStride;
+            int o0 = outOff + i * width;
+            int o1 = outOff + Math.min(i + 1, last) * width;
+            int o2 = outOff + Math.min(i + 2, last) * width;
+            int o3 = outOff + Math.min(i + 3, last) * width;
+            for (int j = 0; j < bound; j += 2 * L) {
+                FloatVector a0 = FloatVector.zero(S), b0 = FloatVector.zero(S);
+                FloatVector a1 = FloatVector.zero(S), b1 = FloatVector.zero(S);
+                FloatVector a2 = FloatVector.zero(S), b2 = FloatVector.zero(S);
+                FloatVector a3 = FloatVector.zero(S), b3 = FloatVector.zero(S);
+                for (int d = 0; d < n; d++) {
+                    FloatVector ka = FloatVector.fromArray(S, k, kOff + d * width + j);
+                    FloatVector kb = FloatVector.fromArray(S, k, kOff + d * width + j + L);
+                    FloatVector x = FloatVector.broadcast(S, q[q0 + d]);
+                    a0 = ka.fma(x, a0);
+                    b0 = kb.fma(x, b0);
+                    x = FloatVector.broadcast(S, q[q1 + d]);
+                    a1 = ka.fma(x, a1);
+                    b1 = kb.fma(x, b1);
+                    x = FloatVector.broadcast(S, q[q2 + d]);
+                    a2 = ka.fma(x, a2);
+                    b2 = kb.fma(x, b2);
+                    x = FloatVector.broadcast(S, q[q3 + d]);
+                    a3 = ka.fma(x, a3);
+                    b3 = kb.fma(x, b3);
+                }
+                a0.mul(scale).intoArray(out, o0 + j);
+                b0.mul(scale).intoArray(out, o0 + j + L);
+                a1.mul(scale).intoArray(out, o1 + j);
+                b1.mul(scale).intoArray(out, o1 + j + L);
+                a2.mul(scale).intoArray(out, o2 + j);
+                b2.mul(scale).intoArray(out, o2 + j + L);
+                a3.mul(scale).intoArray(out, o3 + j);
+                b3.mul(scale).intoArray(out, o3 + j + L);
             }
-            // The four lane sums of HALVES' tree in one register: at its first step each lane of a pair of
-            // sums needs only its own half, so the halves of two sums share one add (a blend of the lower
-            // half of one and the upper half of the other, plus the same swapped); at the second step the
-            // quarters of those two. Each lane adds the same two values as the tree of the key alone (the
-            // operands may come swapped, and float addition commutes exactly), so the bits are those of
-            // dot(). 16 operations for four keys instead of 32: attention's scores are a fifth of a long
-            // prompt's time.
-            FloatVector u = a0.blend(a1, UPPER_HALF).add(a1.blend(a0, UPPER_HALF).rearrange(HALVES[0]));
-            FloatVector v = a2.blend(a3, UPPER_HALF).add(a3.blend(a2, UPPER_HALF).rearrange(HALVES[0]));
-            FloatVector w = u.blend(v, UPPER_QUARTER).add(v.blend(u, UPPER_QUARTER).rearrange(HALVES[1]));
-            for (int h = 2; h < HALVES.length; h++) {
-                w = w.add(w.rearrange(HALVES[h]));
-            }
-            // Key 0's sum ends in lane 0, key 1's in L/2 (a1's half), key 2's in L/4 (v's quarter), key 3's in 3L/4.
-            float s0 = w.lane(0);
-            float s1 = w.lane(L / 2);
-            float s2 = w.lane(L / 4);
-            float s3 = w.lane(3 * L / 4);
-            for (int i = bound; i < n; i++) {
-                s0 += k[k0 + i] * q[qOff + i];
-                s1 += k[k1 + i] * q[qOff + i];
-                s2 += k[k2 + i] * q[qOff + i];
-                s3 += k[k3 + i] * q[qOff + i];
-            }
-            out[outOff + j] = s0;
-            out[outOff + j + 1] = s1;
-            out[outOff + j + 2] = s2;
-            out[outOff + j + 3] = s3;
         }
-        for (; j < count; j++) {
-            out[outOff + j] = dot(k, kOff + j * kStride, q, qOff, n);
+        for (int i = 0; i < queries; i++) {
+            for (int j = bound; j < width; j++) {
+                float acc = 0f;
+                for (int d = 0; d < n; d++) {
+                    acc = Math.fma(k[kOff + d * width + j], q[qOff + i * qStride + d], acc);
+                }
+                out[outOff + i * width + j] = acc * scale;
+            }
         }
     }
 
+    /*
+     * Four queries by two vectors of values at a time: per row j of values, two loads and four broadcast
+     * weights feed eight independent multiply-add chains, the sums held in registers across the rows (one
+     * query at a time loaded each vector of values once per query, and a load per multiply-add bounded
+     * it). As in scores(), queries past the last of a tile repeat the last one: they load its y before any
+     * store and store the same bits to it. Each output is its own chain over j in every path: the
+     * one-vector steps and the scalar tail compute the same.
+     */
     @Override
-    public void weightedSum(float[] p, int pOff, int count, float[] v, int vOff, int vStride, float[] y, int yOff, int n) {
-        int i = 0;
-        // Four vectors of y at a time: four independent chains of multiply-adds, where one chain at a time
-        // waited out each one's latency (a head of 64 values over 32 rows: 106 ns -> 88).
-        for (; i + 4 * L <= n; i += 4 * L) {
-            int o = yOff + i;
-            FloatVector a0 = FloatVector.fromArray(S, y, o);
-            FloatVector a1 = FloatVector.fromArray(S, y, o + L);
-            FloatVector a2 = FloatVector.fromArray(S, y, o + 2 * L);
-            FloatVector a3 = FloatVector.fromArray(S, y, o + 3 * L);
-            for (int j = 0; j < count; j++) {
-                FloatVector pj = FloatVector.broadcast(S, p[pOff + j]);
-                int r = vOff + j * vStride + i;
-                a0 = FloatVector.fromArray(S, v, r).fma(pj, a0);
-                a1 = FloatVector.fromArray(S, v, r + L).fma(pj, a1);
-                a2 = FloatVector.fromArray(S, v, r + 2 * L).fma(pj, a2);
-                a3 = FloatVector.fromArray(S, v, r + 3 * L).fma(pj, a3);
+    public void weightedSums(float[] p, int pOff, int pStride, int count, int queries, float[] v, int vOff, int vStride,
+                             float[] y, int yOff, int yStride, int n) {
+        int bound = n - n % (2 * L);
+        for (int i = 0; i < queries; i += 4) {
+            int last = queries - 1;
+            int p0 = pOff + i * pStride;
+            int p1 = pOff + Math.min(i + 1, last) * pStride;
+            int p2 = pOff + Math.min(i + 2, last) * pStride;
+            int p3 = pOff + Math.min(i + 3, last) * pStride;
+            int y0 = yOff + i * yStride;
+            int y1 = yOff + Math.min(i + 1, last) * yStride;
+            int y2 = yOff + Math.min(i + 2, last) * yStride;
+            int y3 = yOff + Math.min(i + 3, last) * yStride;
+            for (int x = 0; x < bound; x += 2 * L) {
+                FloatVector a0 = FloatVector.fromArray(S, y, y0 + x), b0 = FloatVector.fromArray(S, y, y0 + x + L);
+                FloatVector a1 = FloatVector.fromArray(S, y, y1 + x), b1 = FloatVector.fromArray(S, y, y1 + x + L);
+                FloatVector a2 = FloatVector.fromArray(S, y, y2 + x), b2 = FloatVector.fromArray(S, y, y2 + x + L);
+                FloatVector a3 = FloatVector.fromArray(S, y, y3 + x), b3 = FloatVector.fromArray(S, y, y3 + x + L);
+                for (int j = 0; j < count; j++) {
+                    int r = vOff + j * vStride + x;
+                    FloatVector va = FloatVector.fromArray(S, v, r);
+                    FloatVector vb = FloatVector.fromArray(S, v, r + L);
+                    FloatVector w = FloatVector.broadcast(S, p[p0 + j]);
+                    a0 = va.fma(w, a0);
+                    b0 = vb.fma(w, b0);
+                    w = FloatVector.broadcast(S, p[p1 + j]);
+                    a1 = va.fma(w, a1);
+                    b1 = vb.fma(w, b1);
+                    w = FloatVector.broadcast(S, p[p2 + j]);
+                    a2 = va.fma(w, a2);
+                    b2 = vb.fma(w, b2);
+                    w = FloatVector.broadcast(S, p[p3 + j]);
+                    a3 = va.fma(w, a3);
+                    b3 = vb.fma(w, b3);
+                }
+                a0.intoArray(y, y0 + x);
+                b0.intoArray(y, y0 + x + L);
+                a1.intoArray(y, y1 + x);
+                b1.intoArray(y, y1 + x + L);
+                a2.intoArray(y, y2 + x);
+                b2.intoArray(y, y2 + x + L);
+                a3.intoArray(y, y3 + x);
+                b3.intoArray(y, y3 + x + L);
             }
-            a0.intoArray(y, o);
-            a1.intoArray(y, o + L);
-            a2.intoArray(y, o + 2 * L);
-            a3.intoArray(y, o + 3 * L);
         }
-        for (int bound = S.loopBound(n); i < bound; i += L) {
-            FloatVector acc = FloatVector.fromArray(S, y, yOff + i);
-            for (int j = 0; j < count; j++) {
-                acc = FloatVector.fromArray(S, v, vOff + j * vStride + i).fma(FloatVector.broadcast(S, p[pOff + j]), acc);
+        for (int i = 0; i < queries; i++) {
+            int pi = pOff + i * pStride;
+            int yi = yOff + i * yStride;
+            int x = bound;
+            for (int vBound = S.loopBound(n); x < vBound; x += L) {
+                FloatVector acc = FloatVector.fromArray(S, y, yi + x);
+                for (int j = 0; j < count; j++) {
+                    acc = FloatVector.fromArray(S, v, vOff + j * vStride + x).fma(FloatVector.broadcast(S, p[pi + j]), acc);
+                }
+                acc.intoArray(y, yi + x);
             }
-            acc.intoArray(y, yOff + i);
-        }
-        for (; i < n; i++) {
-            float acc = y[yOff + i];
-            for (int j = 0; j < count; j++) {
-                acc = Math.fma(v[vOff + j * vStride + i], p[pOff + j], acc);
+            for (; x < n; x++) {
+                float acc = y[yi + x];
+                for (int j = 0; j < count; j++) {
+                    acc = Math.fma(v[vOff + j * vStride + x], p[pi + j], acc);
+                }
+                y[yi + x] = acc;
             }
-            y[yOff + i] = acc;
         }
     }
 

@@ -61,6 +61,9 @@ public final class RowOpsProvider {
 
     /** F32 rows are read straight from the mapping. */
     private record F32Rows(FloatOps ops) implements RowOps {
+        /** A constant: {@code withOrder} makes a new layout at each call (an F32 KV cache allocated per step). */
+        private static final ValueLayout.OfFloat LE_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
         @Override
         public float dot(MemorySegment w, long off, float[] x, int xOff, int n) {
             return ops.dot(w, off, x, xOff, n);
@@ -68,7 +71,7 @@ public final class RowOpsProvider {
 
         @Override
         public void dequantize(MemorySegment w, long off, float[] out, int outOff, int n) {
-            MemorySegment.copy(w, ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), off, out, outOff, n);
+            MemorySegment.copy(w, LE_FLOAT, off, out, outOff, n);
         }
     }
 }

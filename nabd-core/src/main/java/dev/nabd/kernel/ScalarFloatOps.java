@@ -33,6 +33,15 @@ final class ScalarFloatOps implements FloatOps {
     }
 
     @Override
+    public float max(float[] x, int off, int n) {
+        float m = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            m = Math.max(m, x[off + i]);
+        }
+        return m;
+    }
+
+    @Override
     public float maxAbs(float[] x, int off, int n) {
         float m = 0;
         for (int i = 0; i < n; i++) {
@@ -104,16 +113,26 @@ final class ScalarFloatOps implements FloatOps {
     }
 
     @Override
-    public void dots(float[] k, int kOff, int kStride, int count, float[] q, int qOff, int n, float[] out, int outOff) {
-        for (int j = 0; j < count; j++) {
-            out[outOff + j] = dot(k, kOff + j * kStride, q, qOff, n);
+    public void scores(float[] k, int kOff, int width, int n, float[] q, int qOff, int qStride, int queries, float scale,
+                       float[] out, int outOff) {
+        for (int i = 0; i < queries; i++) {
+            for (int j = 0; j < width; j++) {
+                float acc = 0f;
+                for (int d = 0; d < n; d++) {
+                    acc = Math.fma(k[kOff + d * width + j], q[qOff + i * qStride + d], acc);
+                }
+                out[outOff + i * width + j] = acc * scale;
+            }
         }
     }
 
     @Override
-    public void weightedSum(float[] p, int pOff, int count, float[] v, int vOff, int vStride, float[] y, int yOff, int n) {
-        for (int j = 0; j < count; j++) {
-            axpy(p[pOff + j], v, vOff + j * vStride, y, yOff, n);
+    public void weightedSums(float[] p, int pOff, int pStride, int count, int queries, float[] v, int vOff, int vStride,
+                             float[] y, int yOff, int yStride, int n) {
+        for (int i = 0; i < queries; i++) {
+            for (int j = 0; j < count; j++) {
+                axpy(p[pOff + i * pStride + j], v, vOff + j * vStride, y, yOff + i * yStride, n);
+            }
         }
     }
 

@@ -13,8 +13,6 @@ import dev.nabd.tensor.GgmlType;
  */
 public final class InferenceState {
     final KvCache kv;             // null for a batch state, whose rows name their own caches
-    /** Positions per block of attention's online softmax: their keys and values are decoded once per block. */
-    static final int KEY_BLOCK = 32;
     /** Batch rows per attention item at most: the rows that share each decoded block. */
     static final int ROWS_PER_RUN = 16;
 
@@ -36,9 +34,10 @@ public final class InferenceState {
     final float[] up;
     final float[][] cos;   // per worker, RoPE rotation of the row it is at: [ropeDim / 2]
     final float[][] sin;
-    // Attention scratch per worker (Transformer.attendHeads): a block of positions' keys and values of one
-    // KV head decoded to floats, the block's scores of one query head, and per row and head of a run the
-    // running maximum and sum of the online softmax.
+    // Attention scratch per worker (Transformer.attendHeads): a block of KvCache.BLOCK positions' keys
+    // (KvCache.keyBlock: transposed, plus room to decode rows into) and values of one KV head decoded to
+    // floats, the block's scores of the query heads of one row, and per row and head of a run the running
+    // maximum and sum of the online softmax.
     final float[][] blockKeys;
     final float[][] blockValues;
     final float[][] blockScores;
@@ -70,9 +69,9 @@ public final class InferenceState {
         this.up = new float[maxBatch * c.ffnDim()];
         this.cos = ThreadTeam.perWorker(workers, c.ropeDim() / 2);
         this.sin = ThreadTeam.perWorker(workers, c.ropeDim() / 2);
-        this.blockKeys = ThreadTeam.perWorker(workers, KEY_BLOCK * c.headDim());
-        this.blockValues = ThreadTeam.perWorker(workers, KEY_BLOCK * c.valueDim());
-        this.blockScores = ThreadTeam.perWorker(workers, KEY_BLOCK);
+        this.blockKeys = ThreadTeam.perWorker(workers, 2 * KvCache.BLOCK * c.headDim());
+        this.blockValues = ThreadTeam.perWorker(workers, KvCache.BLOCK * c.valueDim());
+        this.blockScores = ThreadTeam.perWorker(workers, KvCache.BLOCK * c.heads() / c.kvHeads());
         this.runMax = ThreadTeam.perWorker(workers, ROWS_PER_RUN * c.heads() / c.kvHeads());
         this.runSum = ThreadTeam.perWorker(workers, ROWS_PER_RUN * c.heads() / c.kvHeads());
         this.runStart = new int[maxBatch + 1];

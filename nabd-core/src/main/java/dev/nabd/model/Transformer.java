@@ -2,12 +2,10 @@ package dev.nabd.model;
 
 import dev.nabd.kernel.FloatOps;
 import dev.nabd.kernel.MatMul;
-import dev.nabd.kernel.RowOps;
 import dev.nabd.kernel.ThreadTeam;
 import dev.nabd.tensor.GgmlType;
 import dev.nabd.tensor.Tensor;
 
-import java.lang.foreign.MemorySegment;
 import java.util.List;
 
 /**
@@ -285,7 +283,7 @@ public final class Transformer {
         for (int h = 0; h < c.kvHeads(); h++) {
             rotate(cos, sin, s.k, b * kvDim + h * c.headDim());
         }
-        s.rowCache[b].store(l, s.rowPosition[b], s.k, b * kvDim, s.v, b * vDim, kvDim, vDim);
+        s.rowCache[b].store(l, s.rowPosition[b], s.k, b * kvDim, s.v, b * vDim);
     }
 
     /**
@@ -343,20 +341,17 @@ public final class Transformer {
      * Attention of query heads {@code first .. last} (all reading KV head {@code kvHead}) of batch rows
      * {@code from .. to} (one cache) over every position of the cache up to each row's own, into {@code att}.
      *
-     * <p>Online softmax over blocks of {@link InferenceState#KEY_BLOCK} positions, the blocks aligned to
-     * position 0: a block's keys and values are decoded once into float scratch for all rows and heads of
-     * the item; per row and head, the block's scores raise the running maximum m, the sums so far are
+     * <p>Online softmax over blocks of {@link KvCache#BLOCK} positions, the blocks aligned to position 0: a
+     * block's keys (transposed) and values are decoded once into float scratch for all rows and heads of
+     * the item; per row, the scores of its heads come from one call that shares each vector of keys among
+     * four heads; per row and head, the block's scores raise the running maximum m, the sums so far are
      * scaled by e^(m_old − m), and the block's e^(score − m) are added to the sum l and, times each value,
      * to the output; the output is divided by l at the end. A row's result depends on its own query and
-     * the cache alone, computed in the same order whatever rows share its item: a token gives the same bits
-     * batched or alone (BatchInvarianceTest). The float dot product over a decoded row gives the bits of
-     * the cache type's fused one, so decoding first does not change them either.
+     * the cache alone, computed in the same order whatever rows and heads share its item: a token gives
+     * the same bits batched or alone (BatchInvarianceTest, ForwardInvarianceTest).
      */
     private void attendHeads(InferenceState s, int layer, int worker, int from, int to, int kvHead, int first, int last) {
         KvCache kv = s.rowCache[from];
-        RowOps kvRows = kv.rows();
-        MemorySegment keys = kv.keys(layer);
-        MemorySegment values = kv.values(layer);
         float[] blockKeys = s.blockKeys[worker];
         float[] blockValues = s.blockValues[worker];
         float[] p = s.blockScores[worker];
@@ -376,34 +371,34 @@ public final class Transformer {
                 sum[(b - from) * heads + h - first] = 0f;
             }
         }
-        for (int k0 = 0; k0 < positions; k0 += InferenceState.KEY_BLOCK) {
-            int n = Math.min(InferenceState.KEY_BLOCK, positions - k0);
-            for (int j = 0; j < n; j++) {
-                kvRows.dequantize(keys, kv.keyOffset(k0 + j, kvHead), blockKeys, j * headDim, headDim);
-                kvRows.dequantize(values, kv.valueOffset(k0 + j, kvHead), blockValues, j * valueDim, valueDim);
-            }
+        for (int k0 = 0; k0 < positions; k0 += KvCache.BLOCK) {
+            int n = Math.min(KvCache.BLOCK, positions - k0);
+            kv.keyBlock(layer, k0, n, kvHead, blockKeys);
+            kv.valueBlock(layer, k0, n, kvHead, blockValues);
             for (int b = from; b < to; b++) {
                 int count = Math.min(n, s.rowPosition[b] + 1 - k0);   // the causal mask
-                for (int h = first; h < last && count > 0; h++) {
-                    int qOff = b * c.qDim() + h * headDim;
-                    ops.dots(blockKeys, 0, headDim, count, s.q, qOff, headDim, p, 0);
-                    float blockMax = Float.NEGATIVE_INFINITY;
-                    for (int j = 0; j < count; j++) {
-                        p[j] *= scale;
-                        blockMax = Math.max(blockMax, p[j]);
-                    }
+                if (count <= 0) {
+                    continue;
+                }
+                // The scores of all the row's heads at once (row i of p: head first+i), scaled; then per head
+                // the online softmax's step; then the weighted sums of all its heads at once.
+                int qOff = b * c.qDim() + first * headDim;
+                int outOff = b * c.qDim() + first * valueDim;
+                ops.scores(blockKeys, 0, KvCache.BLOCK, headDim, s.q, qOff, headDim, heads, scale, p, 0);
+                for (int h = first; h < last; h++) {
+                    int po = (h - first) * KvCache.BLOCK;
                     int m = (b - from) * heads + h - first;
-                    int out = b * c.qDim() + h * valueDim;
-                    float newMax = Math.max(max[m], blockMax);
+                    int out = outOff + (h - first) * valueDim;
+                    float newMax = Math.max(max[m], ops.max(p, po, count));
                     if (newMax != max[m] && sum[m] != 0f) {
                         float correction = ops.exp(max[m] - newMax);
                         ops.scale(correction, s.att, out, valueDim);
                         sum[m] *= correction;
                     }
                     max[m] = newMax;
-                    sum[m] += ops.expSum(p, 0, count, newMax);
-                    ops.weightedSum(p, 0, count, blockValues, 0, valueDim, s.att, out, valueDim);
+                    sum[m] += ops.expSum(p, po, count, newMax);
                 }
+                ops.weightedSums(p, 0, KvCache.BLOCK, count, heads, blockValues, 0, valueDim, s.att, outOff, valueDim, valueDim);
             }
         }
         for (int b = from; b < to; b++) {

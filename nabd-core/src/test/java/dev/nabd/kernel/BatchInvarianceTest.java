@@ -195,33 +195,80 @@ class BatchInvarianceTest {
     }
 
     /**
-     * Attention's block kernels: dots() gives each row the bits of dot(), weightedSum() the bits of one
-     * axpy per row in order, at counts around the four-row step and lengths with vector tails.
+     * Attention's block kernels: scores() gives each query and key the chain of fused multiply-adds over
+     * the dimensions, times the scale, whatever the number of queries in the call (around the four-query
+     * tile) and the width (around two vectors); weightedSums() the bits of one axpy per row in order, for
+     * each query whatever the number of queries, at lengths with vector tails.
      */
     @Test
-    void blockDotsAndWeightedSumsAreTheirOneRowOperations() {
+    void attentionBlockKernelsAreTheirOneRowOperations() {
         SplittableRandom r = new SplittableRandom(17);
         for (FloatOps ops : new FloatOps[] {OPS, new ScalarFloatOps()}) {
             for (int n : new int[] {5, 64, 128, 2 * ops.lanes() + 3}) {
+                for (int width : new int[] {32, 2 * ops.lanes() + 3, 5}) {
+                    for (int queries : new int[] {1, 3, 4, 7}) {
+                        float[] keys = gaussian(r, 2 + n * width, 1.0);
+                        int qStride = n + 2;
+                        float[] q = gaussian(r, 1 + queries * qStride, 1.0);
+                        float[] out = new float[3 + queries * width];
+                        ops.scores(keys, 2, width, n, q, 1, qStride, queries, 0.125f, out, 3);
+                        for (int i = 0; i < queries; i++) {
+                            for (int j = 0; j < width; j++) {
+                                float chain = 0f;
+                                for (int d = 0; d < n; d++) {
+                                    chain = Math.fma(keys[2 + d * width + j], q[1 + i * qStride + d], chain);
+                                }
+                                assertThat(bits(out[3 + i * width + j]))
+                                        .as("%s n=%d width=%d queries=%d: query %d key %d", ops.description(), n, width, queries, i, j)
+                                        .isEqualTo(bits(chain * 0.125f));
+                            }
+                        }
+                    }
+                }
                 for (int count : new int[] {1, 3, 4, 7, 32}) {
-                    int stride = n + 3;
-                    float[] rows = gaussian(r, 2 + count * stride, 1.0);
-                    float[] q = gaussian(r, n + 1, 1.0);
-                    float[] out = new float[count + 1];
-                    ops.dots(rows, 2, stride, count, q, 1, n, out, 1);
-                    float[] p = gaussian(r, count + 2, 0.5);
-                    float[] y = gaussian(r, n + 4, 1.0);
-                    float[] sequential = y.clone();
-                    ops.weightedSum(p, 2, count, rows, 2, stride, y, 4, n);
-                    for (int j = 0; j < count; j++) {
-                        assertThat(bits(out[1 + j])).as("%s n=%d count=%d: row %d", ops.description(), n, count, j)
-                                .isEqualTo(bits(ops.dot(rows, 2 + j * stride, q, 1, n)));
-                        ops.axpy(p[2 + j], rows, 2 + j * stride, sequential, 4, n);
+                    for (int queries : new int[] {1, 3, 4, 7}) {
+                        int stride = n + 3;
+                        float[] rows = gaussian(r, 2 + count * stride, 1.0);
+                        int pStride = count + 1;
+                        float[] p = gaussian(r, 2 + queries * pStride, 0.5);
+                        int yStride = n + 2;
+                        float[] y = gaussian(r, 4 + queries * yStride, 1.0);
+                        float[] sequential = y.clone();
+                        ops.weightedSums(p, 2, pStride, count, queries, rows, 2, stride, y, 4, yStride, n);
+                        for (int i = 0; i < queries; i++) {
+                            for (int j = 0; j < count; j++) {
+                                ops.axpy(p[2 + i * pStride + j], rows, 2 + j * stride, sequential, 4 + i * yStride, n);
+                            }
+                        }
+                        for (int i = 0; i < y.length; i++) {
+                            assertThat(bits(y[i])).as("%s n=%d count=%d queries=%d: value %d", ops.description(), n, count, queries, i)
+                                    .isEqualTo(bits(sequential[i]));
+                        }
                     }
-                    for (int i = 0; i < y.length; i++) {
-                        assertThat(bits(y[i])).as("%s n=%d count=%d: value %d", ops.description(), n, count, i)
-                                .isEqualTo(bits(sequential[i]));
+                }
+            }
+        }
+    }
+
+    /** The block maximum is Math.max's, in any order: signed zeros, infinities and NaN included. */
+    @Test
+    void maxIsMathMax() {
+        SplittableRandom r = new SplittableRandom(23);
+        for (FloatOps ops : new FloatOps[] {OPS, new ScalarFloatOps()}) {
+            for (int n : new int[] {0, 1, 5, 16, 31, 32, 33, 100}) {
+                for (float special : new float[] {1f, -0f, 0f, Float.POSITIVE_INFINITY, Float.NaN, Float.NEGATIVE_INFINITY}) {
+                    float[] x = gaussian(r, n + 3, 2.0);
+                    for (int i = 0; i < x.length; i++) {
+                        x[i] = -Math.abs(x[i]);   // all negative: a zero, when planted, is the maximum
                     }
+                    if (n > 0) {
+                        x[1 + r.nextInt(n)] = special;
+                    }
+                    float expected = Float.NEGATIVE_INFINITY;
+                    for (int i = 0; i < n; i++) {
+                        expected = Math.max(expected, x[1 + i]);
+                    }
+                    assertThat(bits(ops.max(x, 1, n))).as("%s n=%d with %s", ops.description(), n, special).isEqualTo(bits(expected));
                 }
             }
         }
