@@ -1,11 +1,14 @@
 // llama-bench-like pp/tg benchmark on top of node-llama-cpp's prebuilt llama.cpp (CPU only).
 //
 // usage: node bench.mjs <model.gguf> <threads> <pp tokens> <tg tokens> <repetitions> [--fa=auto|on|off] [--api=raw|public]
+//                       [--depth=D]
 //
 // --api=raw (default): drives the addon context directly, exactly like llama-bench:
 //     pp = ONE llama_decode of <pp> random tokens, logits only for the last token (= llama_batch_get_one)
 //     tg = <tg> llama_decode calls of 1 random token each, logits on, no sampling
 //   (uses node-llama-cpp internals: context._ctx.initBatch/addToBatch/decodeBatch)
+// --depth=D (raw only): each test runs after D positions of context (llama-bench's -d), evaluated once
+//   per test without timing; each repetition removes the cells after them and starts at position D.
 // --api=public: uses LlamaContextSequence.evaluateWithoutGeneratingNewTokens (pp, NO logits at all)
 //   and controlledEvaluate per token with greedy sampling (tg) -- a cross-check via the public API.
 import { getLlama, LlamaLogLevel } from "node-llama-cpp";
@@ -22,6 +25,11 @@ const [modelPath, threadsS, ppS, tgS, repsS] = args;
 const threads = parseInt(threadsS), pp = parseInt(ppS), tg = parseInt(tgS), reps = parseInt(repsS);
 const fa = ({ auto: "auto", on: true, "1": true, off: false, "0": false })[flags.fa ?? "auto"];
 const api = flags.api ?? "raw";
+const depth = parseInt(flags.depth ?? "0");
+if (depth > 0 && api !== "raw") {
+    console.error("--depth needs --api=raw");
+    process.exit(1);
+}
 const batchSize = 512; // n_batch == n_ubatch == 512 (node-llama-cpp always sets n_ubatch = n_batch)
 
 const logLines = [];
@@ -81,30 +89,45 @@ async function makeContext(nTokens) {
 }
 
 // ---- raw (llama-bench-equivalent) runs ----
-async function rawPP(c, n) {
-    const toks = Uint32Array.from({ length: n }, rnd);
-    const bos = model.tokens.bos;
-    if (bos != null && model._model.shouldPrependBosToken()) toks[0] = bos; // like llama-bench
-    c.ctx._ctx.removeTokenCellsFromSequence(0, 0, -1);
-    const t0 = process.hrtime.bigint();
-    // chunks of n_batch (=512); output (logits) only for the very last token, like llama-bench's test_prompt
+/** Evaluates n tokens at positions from..from+n in batches of n_batch, logits for the last if asked. */
+async function evaluate(c, toks, from, logits) {
+    const n = toks.length;
     for (let i = 0; i < n; i += batchSize) {
         const m = Math.min(batchSize, n - i);
         c.ctx._ctx.initBatch(m);
-        c.ctx._ctx.addToBatch(0, i, toks.subarray(i, i + m), i + m === n ? Uint32Array.of(m - 1) : new Uint32Array(0));
+        c.ctx._ctx.addToBatch(0, from + i, toks.subarray(i, i + m), logits && i + m === n ? Uint32Array.of(m - 1) : new Uint32Array(0));
         await c.ctx._ctx.decodeBatch();
     }
+}
+/** The depth's context, untimed (positions 0..depth). */
+async function rawFill(c) {
+    c.ctx._ctx.removeTokenCellsFromSequence(0, 0, -1);
+    if (depth > 0) {
+        const toks = Uint32Array.from({ length: depth }, rnd);
+        const bos = model.tokens.bos;
+        if (bos != null && model._model.shouldPrependBosToken()) toks[0] = bos;
+        await evaluate(c, toks, 0, false);
+    }
+}
+async function rawPP(c, n) {
+    const toks = Uint32Array.from({ length: n }, rnd);
+    const bos = model.tokens.bos;
+    if (depth === 0 && bos != null && model._model.shouldPrependBosToken()) toks[0] = bos; // like llama-bench
+    c.ctx._ctx.removeTokenCellsFromSequence(0, depth, -1);
+    const t0 = process.hrtime.bigint();
+    // chunks of n_batch (=512); output (logits) only for the very last token, like llama-bench's test_prompt
+    await evaluate(c, toks, depth, true);
     return Number(process.hrtime.bigint() - t0) / 1e9;
 }
 async function rawTG(c, n) {
-    c.ctx._ctx.removeTokenCellsFromSequence(0, 0, -1);
+    c.ctx._ctx.removeTokenCellsFromSequence(0, depth, -1);
     const one = Uint32Array.of(0), lg = Uint32Array.of(0);
     const bos = model.tokens.bos;
-    one[0] = (bos != null && model._model.shouldPrependBosToken()) ? bos : rnd();
+    one[0] = (depth === 0 && bos != null && model._model.shouldPrependBosToken()) ? bos : rnd();
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < n; i++) {
         c.ctx._ctx.initBatch(1);
-        c.ctx._ctx.addToBatch(0, i, one, lg);
+        c.ctx._ctx.addToBatch(0, depth + i, one, lg);
         await c.ctx._ctx.decodeBatch();
         one[0] = rnd();
     }
@@ -139,7 +162,8 @@ function stats(xs) {
 
 async function bench(name, nTokens, run, n) {
     const logStart = logLines.length;
-    const c = await makeContext(nTokens);
+    const c = await makeContext(nTokens + depth);
+    if (api === "raw") await rawFill(c);
     const kv = (k) => grepLog(new RegExp(`llama_context: ${k}\\s+=`), logStart)[0]?.split("=")[1]?.trim() ?? "?";
     const faRes = grepLog(/Flash Attention (enabled|disabled)/, logStart)[0]?.match(/enabled|disabled/)?.[0] ?? (fa === false ? "disabled" : "?");
     const kvType = grepLog(/llama_kv_cache: size/, logStart)[0]?.match(/K \((\w+)\).*V \((\w+)\)/)?.slice(1).join("/") ?? "?";
@@ -148,7 +172,7 @@ async function bench(name, nTokens, run, n) {
     const tps = [];
     for (let r = 0; r < reps; r++) tps.push(n / await run(c, n));
     const [m, sd] = stats(tps);
-    console.log(`${name} t=${threads}: ${m.toFixed(2)} ± ${sd.toFixed(2)} t/s   [${info}; api=${api}; reps=${tps.map((x) => x.toFixed(2)).join(", ")}]`);
+    console.log(`${name}${depth > 0 ? ` @ d${depth}` : ""} t=${threads}: ${m.toFixed(2)} ± ${sd.toFixed(2)} t/s   [${info}; api=${api}; reps=${tps.map((x) => x.toFixed(2)).join(", ")}]`);
     const during = logLines.length - logStart;
     if (flags.verbose) console.error(`(${during} log messages since context creation)`);
     await c.ctx.dispose();
