@@ -25,7 +25,11 @@ const [modelPath, threadsS, ppS, tgS, repsS] = args;
 const threads = parseInt(threadsS), pp = parseInt(ppS), tg = parseInt(tgS), reps = parseInt(repsS);
 const fa = ({ auto: "auto", on: true, "1": true, off: false, "0": false })[flags.fa ?? "auto"];
 const api = flags.api ?? "raw";
-const depth = parseInt(flags.depth ?? "0");
+const depth = Number(flags.depth ?? "0");
+if (!Number.isInteger(depth) || depth < 0) {
+    console.error(`--depth must be a whole number of positions, not ${flags.depth}`);
+    process.exit(1);
+}
 if (depth > 0 && api !== "raw") {
     console.error("--depth needs --api=raw");
     process.exit(1);

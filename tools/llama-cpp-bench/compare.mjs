@@ -22,6 +22,10 @@ const pp = flags.pp ?? "128", tg = flags.tg ?? "64", reps = flags.reps ?? "3";
 const threads = (flags.threads ?? "2,1").split(",");
 // Tests after that many positions of context (llama-bench's -d): named "pp128 @ d2048" by both.
 const depth = flags.depth ?? "0";
+if (!/^\d+$/.test(depth)) {
+    console.error(`--depth takes one whole number of positions, not ${depth}`);
+    process.exit(1);
+}
 const at = depth === "0" ? "" : ` @ d${depth}`;
 
 function run(command, args) {

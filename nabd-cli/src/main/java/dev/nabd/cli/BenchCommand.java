@@ -87,7 +87,10 @@ final class BenchCommand implements Callable<Integer> {
         validate();
         PrintWriter err = spec.commandLine().getErr();
         List<Integer> threadCounts = threads == null ? List.of(dev.nabd.kernel.CpuInfo.physicalCores()) : threads;
-        ResultPrinter printer = new ResultPrinter(out, format);
+        int longestTest = 2 + String.valueOf(Math.max(promptSizes.stream().mapToInt(Integer::intValue).max().orElse(0),
+                genSizes.stream().mapToInt(Integer::intValue).max().orElse(0))).length()
+                + (depths.stream().anyMatch(d -> d > 0) ? 4 + String.valueOf(depths.stream().mapToInt(Integer::intValue).max().orElse(0)).length() : 0);
+        ResultPrinter printer = new ResultPrinter(out, format, Math.max(6, longestTest));
         printer.header();
         for (Path file : models) {
             run(file, threadCounts, printer, null);
@@ -118,8 +121,14 @@ final class BenchCommand implements Callable<Integer> {
             throw new UserInputException(file + ": no such file");
         }
         int maxPrompt = promptSizes.stream().mapToInt(Integer::intValue).max().orElse(0);
+        int maxGen = genSizes.stream().mapToInt(Integer::intValue).max().orElse(0);
         int maxDepth = depths.stream().mapToInt(Integer::intValue).max().orElse(0);
-        int context = Math.max(1, maxPrompt) + genSizes.stream().mapToInt(Integer::intValue).max().orElse(0) + maxDepth;
+        // Each test runs in a session of its own: the longest test after the deepest context.
+        long needed = Math.max(1, Math.max(maxPrompt, maxGen)) + (long) maxDepth;
+        if (needed > Integer.MAX_VALUE) {
+            throw new UserInputException("a test of " + Math.max(maxPrompt, maxGen) + " tokens at depth " + maxDepth + " is too long");
+        }
+        int context = (int) needed;
         // The depth's context is a prompt too: batches as large as the longest prompt or depth, up to 512.
         int batch = Math.max(1, Math.min(512, Math.max(maxPrompt, maxDepth)));
         for (int t : threadCounts) {
@@ -190,18 +199,20 @@ final class BenchCommand implements Callable<Integer> {
     private static final class ResultPrinter {
         private final PrintWriter out;
         private final String format;
+        private final int testWidth;   // Markdown: the test column fits "pp512 @ d4096"
         private boolean first = true;
 
-        ResultPrinter(PrintWriter out, String format) {
+        ResultPrinter(PrintWriter out, String format, int testWidth) {
             this.out = out;
             this.format = format;
+            this.testWidth = testWidth;
         }
 
         void header() {
             switch (format) {
                 case "md" -> {
-                    out.printf("| %-28s | %10s | %10s | %7s | %6s | %20s |%n", "model", "size", "params", "threads", "test", "t/s");
-                    out.printf("| %s | %s: | %s: | %s: | %s: | %s: |%n", "-".repeat(28), "-".repeat(9), "-".repeat(9), "-".repeat(6), "-".repeat(5), "-".repeat(19));
+                    out.printf("| %-28s | %10s | %10s | %7s | %" + testWidth + "s | %20s |%n", "model", "size", "params", "threads", "test", "t/s");
+                    out.printf("| %s | %s: | %s: | %s: | %s: | %s: |%n", "-".repeat(28), "-".repeat(9), "-".repeat(9), "-".repeat(6), "-".repeat(testWidth - 1), "-".repeat(19));
                 }
                 case "csv" -> out.println("model,size_bytes,params,threads,test,avg_ts,stddev_ts");
                 default -> out.println("[");
@@ -213,7 +224,7 @@ final class BenchCommand implements Callable<Integer> {
             long bytes = m.file().tensors().stream().mapToLong(t -> t.byteSize()).sum();
             long params = m.weights().parameterCount();
             switch (format) {
-                case "md" -> out.printf(Locale.ROOT, "| %-28s | %6.2f MiB | %8.2f M | %7d | %6s | %11.2f ± %6.2f |%n",
+                case "md" -> out.printf(Locale.ROOT, "| %-28s | %6.2f MiB | %8.2f M | %7d | %" + testWidth + "s | %11.2f ± %6.2f |%n",
                         model, bytes / 1048576.0, params / 1e6, threads, r.test(), r.mean(), r.stddev());
                 case "csv" -> out.printf(Locale.ROOT, "\"%s\",%d,%d,%d,%s,%.3f,%.3f%n", model, bytes, params, threads, r.test(), r.mean(), r.stddev());
                 default -> {

@@ -25,7 +25,7 @@ public final class Benchmark {
     /**
      * One result row.
      *
-     * @param test {@code ppN} or {@code tgN}
+     * @param test {@code ppN} or {@code tgN}, with {@code " @ dD"} after D positions of context
      * @param tokensPerSecond each repetition's speed
      */
     public record Result(String test, double[] tokensPerSecond) {

@@ -146,6 +146,10 @@ public final class KvCache {
      * from {@code k[kOff ..]} and {@code kvHeads·valueDim} values from {@code v[vOff ..]}, head after head.
      */
     public void store(int l, int position, float[] k, int kOff, float[] v, int vOff) {
+        if (position < 0 || position >= contextLength) {
+            // Past the context a position would land in the next head's positions, not out of bounds.
+            throw new IndexOutOfBoundsException("position " + position + " outside a context of " + contextLength);
+        }
         for (int h = 0; h < kvHeads; h++) {
             if (transposedKeys) {
                 long first = rowAt(position - position % BLOCK, h, keyHeadBytes) + position % BLOCK * elementBytes;
