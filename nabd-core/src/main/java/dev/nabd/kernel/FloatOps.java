@@ -91,23 +91,23 @@ public interface FloatOps {
 
     /**
      * Attention's scores of a block of keys stored transposed: {@code out[outOff + i·width + j] = scale ·
-     * Σ_d q[qOff + i·qStride + d]·k[kOff + d·width + j]} for query i &lt; queries and key j &lt; width, each
-     * sum one chain of fused multiply-adds over d = 0, 1, .. n−1 from 0, then one rounded product by
-     * scale. Each output depends on its own query and key alone: the same bits whatever the other queries
-     * of the call, the width or the vector length (the scalar implementation computes the same chains).
+     * Σ_d q[qOff[i] + d]·k[kOff + d·width + j]} for query i &lt; queries and key j &lt; width, each sum one
+     * chain of fused multiply-adds over d = 0, 1, .. n−1 from 0, then one rounded product by scale. Each
+     * output depends on its own query and key alone: the same bits whatever the other queries of the call,
+     * the width or the vector length (the scalar implementation computes the same chains).
      */
-    void scores(float[] k, int kOff, int width, int n, float[] q, int qOff, int qStride, int queries, float scale,
+    void scores(float[] k, int kOff, int width, int n, float[] q, int[] qOff, int queries, float scale,
                 float[] out, int outOff);
 
     /**
-     * Attention's weighted sums of a block of values for several queries: {@code y[yOff + i·yStride + x]
-     * += Σ_j p[pOff + i·pStride + j]·v[vOff + j·vStride + x]} for query i &lt; queries, x &lt; n and j &lt;
-     * count, each output one chain of fused multiply-adds from its value in y over j = 0, 1, .. in turn
-     * (the bits of {@link #axpy}(p_ij, v_j, y_i) for j in turn), whatever the other queries of the call.
-     * The queries' outputs do not overlap.
+     * Attention's weighted sums of a block of values for several queries: {@code y[yOff[i] + x] += Σ_j
+     * p[pOff + i·pStride + j]·v[vOff + j·vStride + x]} for query i &lt; queries, x &lt; n and j &lt; count,
+     * each output one chain of fused multiply-adds from its value in y over j = 0, 1, .. in turn (the bits
+     * of {@link #axpy}(p_ij, v_j, y_i) for j in turn), whatever the other queries of the call. The
+     * queries' outputs do not overlap.
      */
     void weightedSums(float[] p, int pOff, int pStride, int count, int queries, float[] v, int vOff, int vStride,
-                      float[] y, int yOff, int yStride, int n);
+                      float[] y, int[] yOff, int n);
 
     /** e^x, the same bits as one exponential of {@link #expSum} (whose v[i] − max is x). */
     float exp(float x);

@@ -3,7 +3,6 @@ package dev.nabd.kernel;
 import dev.nabd.tensor.QuantMath;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -307,15 +306,15 @@ final class PanamaFloatOps implements FloatOps {
      * scalar tail computes the same chain.
      */
     @Override
-    public void scores(float[] k, int kOff, int width, int n, float[] q, int qOff, int qStride, int queries, float scale,
+    public void scores(float[] k, int kOff, int width, int n, float[] q, int[] qOff, int queries, float scale,
                        float[] out, int outOff) {
         int bound = width - width % (2 * L);
         for (int i = 0; i < queries; i += 4) {
             int last = queries - 1;
-            int q0 = qOff + i * qStride;
-            int q1 = qOff + Math.min(i + 1, last) * qStride;
-            int q2 = qOff + Math.min(i + 2, last) * qStride;
-            int q3 = qOff + Math.min(i + 3, last) * qStride;
+            int q0 = qOff[i];
+            int q1 = qOff[Math.min(i + 1, last)];
+            int q2 = qOff[Math.min(i + 2, last)];
+            int q3 = qOff[Math.min(i + 3, last)];
             int o0 = outOff + i * width;
             int o1 = outOff + Math.min(i + 1, last) * width;
             int o2 = outOff + Math.min(i + 2, last) * width;
@@ -355,7 +354,7 @@ final class PanamaFloatOps implements FloatOps {
             for (int j = bound; j < width; j++) {
                 float acc = 0f;
                 for (int d = 0; d < n; d++) {
-                    acc = Math.fma(k[kOff + d * width + j], q[qOff + i * qStride + d], acc);
+                    acc = Math.fma(k[kOff + d * width + j], q[qOff[i] + d], acc);
                 }
                 out[outOff + i * width + j] = acc * scale;
             }
@@ -372,7 +371,7 @@ final class PanamaFloatOps implements FloatOps {
      */
     @Override
     public void weightedSums(float[] p, int pOff, int pStride, int count, int queries, float[] v, int vOff, int vStride,
-                             float[] y, int yOff, int yStride, int n) {
+                             float[] y, int[] yOff, int n) {
         int bound = n - n % (2 * L);
         for (int i = 0; i < queries; i += 4) {
             int last = queries - 1;
@@ -380,10 +379,10 @@ final class PanamaFloatOps implements FloatOps {
             int p1 = pOff + Math.min(i + 1, last) * pStride;
             int p2 = pOff + Math.min(i + 2, last) * pStride;
             int p3 = pOff + Math.min(i + 3, last) * pStride;
-            int y0 = yOff + i * yStride;
-            int y1 = yOff + Math.min(i + 1, last) * yStride;
-            int y2 = yOff + Math.min(i + 2, last) * yStride;
-            int y3 = yOff + Math.min(i + 3, last) * yStride;
+            int y0 = yOff[i];
+            int y1 = yOff[Math.min(i + 1, last)];
+            int y2 = yOff[Math.min(i + 2, last)];
+            int y3 = yOff[Math.min(i + 3, last)];
             for (int x = 0; x < bound; x += 2 * L) {
                 FloatVector a0 = FloatVector.fromArray(S, y, y0 + x), b0 = FloatVector.fromArray(S, y, y0 + x + L);
                 FloatVector a1 = FloatVector.fromArray(S, y, y1 + x), b1 = FloatVector.fromArray(S, y, y1 + x + L);
@@ -418,7 +417,7 @@ final class PanamaFloatOps implements FloatOps {
         }
         for (int i = 0; i < queries; i++) {
             int pi = pOff + i * pStride;
-            int yi = yOff + i * yStride;
+            int yi = yOff[i];
             int x = bound;
             for (int vBound = S.loopBound(n); x < vBound; x += L) {
                 FloatVector acc = FloatVector.fromArray(S, y, yi + x);

@@ -113,13 +113,13 @@ final class ScalarFloatOps implements FloatOps {
     }
 
     @Override
-    public void scores(float[] k, int kOff, int width, int n, float[] q, int qOff, int qStride, int queries, float scale,
+    public void scores(float[] k, int kOff, int width, int n, float[] q, int[] qOff, int queries, float scale,
                        float[] out, int outOff) {
         for (int i = 0; i < queries; i++) {
             for (int j = 0; j < width; j++) {
                 float acc = 0f;
                 for (int d = 0; d < n; d++) {
-                    acc = Math.fma(k[kOff + d * width + j], q[qOff + i * qStride + d], acc);
+                    acc = Math.fma(k[kOff + d * width + j], q[qOff[i] + d], acc);
                 }
                 out[outOff + i * width + j] = acc * scale;
             }
@@ -128,10 +128,10 @@ final class ScalarFloatOps implements FloatOps {
 
     @Override
     public void weightedSums(float[] p, int pOff, int pStride, int count, int queries, float[] v, int vOff, int vStride,
-                             float[] y, int yOff, int yStride, int n) {
+                             float[] y, int[] yOff, int n) {
         for (int i = 0; i < queries; i++) {
             for (int j = 0; j < count; j++) {
-                axpy(p[pOff + i * pStride + j], v, vOff + j * vStride, y, yOff + i * yStride, n);
+                axpy(p[pOff + i * pStride + j], v, vOff + j * vStride, y, yOff[i], n);
             }
         }
     }

@@ -109,6 +109,15 @@ public final class ThreadTeam implements AutoCloseable {
         return a;
     }
 
+    /** {@link #perWorker(int, int)} for int arrays. */
+    public static int[][] perWorkerInts(int workers, int n) {
+        int[][] a = new int[workers][];
+        for (int i = 0; i < workers; i++) {
+            a[i] = new int[n + 32];
+        }
+        return a;
+    }
+
     /** Splits {@code [0, n)} into {@code size} contiguous ranges; returns the start of range {@code index}. */
     public static int rangeStart(int n, int index, int size) {
         return (int) ((long) n * index / size);

@@ -36,11 +36,13 @@ public final class InferenceState {
     final float[][] sin;
     // Attention scratch per worker (Transformer.attendHeads): a block of KvCache.BLOCK positions' keys
     // (KvCache.keyBlock: transposed, plus room to decode rows into) and values of one KV head decoded to
-    // floats, the block's scores of the query heads of one row, and per row and head of a run the running
-    // maximum and sum of the online softmax.
+    // floats, the block's scores of the queries (rows × heads) of one call, and per row and head of a run
+    // the running maximum and sum of the online softmax.
     final float[][] blockKeys;
     final float[][] blockValues;
     final float[][] blockScores;
+    final int[][] queryOffsets;   // per worker: where each query of a block's call starts in q
+    final int[][] outputOffsets;  // and where its output starts in att
     final float[][] runMax;
     final float[][] runSum;
     final int[] runStart;  // attention's runs of batch rows with one cache: run i is rows runStart[i] .. runStart[i+1]
@@ -71,7 +73,9 @@ public final class InferenceState {
         this.sin = ThreadTeam.perWorker(workers, c.ropeDim() / 2);
         this.blockKeys = ThreadTeam.perWorker(workers, 2 * KvCache.BLOCK * c.headDim());
         this.blockValues = ThreadTeam.perWorker(workers, KvCache.BLOCK * c.valueDim());
-        this.blockScores = ThreadTeam.perWorker(workers, KvCache.BLOCK * c.heads() / c.kvHeads());
+        this.blockScores = ThreadTeam.perWorker(workers, KvCache.BLOCK * ROWS_PER_RUN * c.heads() / c.kvHeads());
+        this.queryOffsets = ThreadTeam.perWorkerInts(workers, ROWS_PER_RUN * c.heads() / c.kvHeads());
+        this.outputOffsets = ThreadTeam.perWorkerInts(workers, ROWS_PER_RUN * c.heads() / c.kvHeads());
         this.runMax = ThreadTeam.perWorker(workers, ROWS_PER_RUN * c.heads() / c.kvHeads());
         this.runSum = ThreadTeam.perWorker(workers, ROWS_PER_RUN * c.heads() / c.kvHeads());
         this.runStart = new int[maxBatch + 1];

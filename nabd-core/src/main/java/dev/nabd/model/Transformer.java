@@ -345,8 +345,10 @@ public final class Transformer {
      *
      * <p>Online softmax over blocks of {@link KvCache#BLOCK} positions, the blocks aligned to position 0: a
      * block's keys (transposed) and values are decoded once into float scratch for all rows and heads of
-     * the item; per row, the scores of its heads come from one call that shares each vector of keys among
-     * four heads; per row and head, the block's scores raise the running maximum m, the sums so far are
+     * the item; the scores of all the rows and heads that see the whole block come from one call that
+     * shares each vector of keys among four queries (a row seeing part of it, its own call: for qwen3's
+     * two heads per group, a row alone left half of each four-query tile a repeat); per row and head, the
+     * block's scores raise the running maximum m, the sums so far are
      * scaled by e^(m_old − m), and the block's e^(score − m) are added to the sum l and, times each value,
      * to the output; the output is divided by l at the end. A row's result depends on its own query and
      * the cache alone, computed in the same order whatever rows and heads share its item: a token gives
@@ -356,7 +358,6 @@ public final class Transformer {
         KvCache kv = s.rowCache[from];
         float[] blockKeys = s.blockKeys[worker];
         float[] blockValues = s.blockValues[worker];
-        float[] p = s.blockScores[worker];
         float[] max = s.runMax[worker];
         float[] sum = s.runSum[worker];
         int headDim = c.headDim();
@@ -377,30 +378,18 @@ public final class Transformer {
             int n = Math.min(KvCache.BLOCK, positions - k0);
             kv.keyBlock(layer, k0, n, kvHead, blockKeys);
             kv.valueBlock(layer, k0, n, kvHead, blockValues);
-            for (int b = from; b < to; b++) {
-                int count = Math.min(n, s.rowPosition[b] + 1 - k0);   // the causal mask
-                if (count <= 0) {
-                    continue;
+            // Rows whose own position falls inside the block see part of it (the causal mask), one call
+            // each; the rows after them (rows come in position order) see all of it, in one call together.
+            int full = from;
+            while (full < to && s.rowPosition[full] + 1 - k0 < n) {
+                int count = s.rowPosition[full] + 1 - k0;
+                if (count > 0) {
+                    attendBlock(s, worker, full, full + 1, from, first, last, count, scale);
                 }
-                // The scores of all the row's heads at once (row i of p: head first+i), scaled; then per head
-                // the online softmax's step; then the weighted sums of all its heads at once.
-                int qOff = b * c.qDim() + first * headDim;
-                int outOff = b * c.qDim() + first * valueDim;
-                ops.scores(blockKeys, 0, KvCache.BLOCK, headDim, s.q, qOff, headDim, heads, scale, p, 0);
-                for (int h = first; h < last; h++) {
-                    int po = (h - first) * KvCache.BLOCK;
-                    int m = (b - from) * heads + h - first;
-                    int out = outOff + (h - first) * valueDim;
-                    float newMax = Math.max(max[m], ops.max(p, po, count));
-                    if (newMax != max[m] && sum[m] != 0f) {
-                        float correction = ops.exp(max[m] - newMax);
-                        ops.scale(correction, s.att, out, valueDim);
-                        sum[m] *= correction;
-                    }
-                    max[m] = newMax;
-                    sum[m] += ops.expSum(p, po, count, newMax);
-                }
-                ops.weightedSums(p, 0, KvCache.BLOCK, count, heads, blockValues, 0, valueDim, s.att, outOff, valueDim, valueDim);
+                full++;
+            }
+            if (full < to) {
+                attendBlock(s, worker, full, to, from, first, last, n, scale);
             }
         }
         for (int b = from; b < to; b++) {
@@ -408,6 +397,46 @@ public final class Transformer {
                 ops.scale(1f / sum[(b - from) * heads + h - first], s.att, b * c.qDim() + h * valueDim, valueDim);
             }
         }
+    }
+
+    /**
+     * One block of {@link #attendHeads}, decoded in the worker's scratch, for rows {@code rowFrom .. rowTo}
+     * (of the item starting at row {@code from}) and heads {@code first .. last}, each query seeing the
+     * block's first {@code count} positions: the scores of all the queries (rows × heads) at once, scaled;
+     * per query the online softmax's step; then the weighted sums of all of them at once.
+     */
+    private void attendBlock(InferenceState s, int worker, int rowFrom, int rowTo, int from, int first, int last,
+                             int count, float scale) {
+        float[] p = s.blockScores[worker];
+        float[] max = s.runMax[worker];
+        float[] sum = s.runSum[worker];
+        int[] qOff = s.queryOffsets[worker];
+        int[] outOff = s.outputOffsets[worker];
+        int headDim = c.headDim();
+        int valueDim = c.valueDim();
+        int heads = last - first;
+        int queries = 0;
+        for (int b = rowFrom; b < rowTo; b++) {
+            for (int h = first; h < last; h++) {
+                qOff[queries] = b * c.qDim() + h * headDim;
+                outOff[queries] = b * c.qDim() + h * valueDim;
+                queries++;
+            }
+        }
+        ops.scores(s.blockKeys[worker], 0, KvCache.BLOCK, headDim, s.q, qOff, queries, scale, p, 0);
+        for (int i = 0; i < queries; i++) {
+            int po = i * KvCache.BLOCK;
+            int m = (rowFrom - from) * heads + i;   // the query's row and head in the item's softmax state
+            float newMax = Math.max(max[m], ops.max(p, po, count));
+            if (newMax != max[m] && sum[m] != 0f) {
+                float correction = ops.exp(max[m] - newMax);
+                ops.scale(correction, s.att, outOff[i], valueDim);
+                sum[m] *= correction;
+            }
+            max[m] = newMax;
+            sum[m] += ops.expSum(p, po, count, newMax);
+        }
+        ops.weightedSums(p, 0, KvCache.BLOCK, count, queries, s.blockValues[worker], 0, valueDim, s.att, outOff, valueDim);
     }
 
     private void feedForwardBlock(InferenceState s, int l, int n) {

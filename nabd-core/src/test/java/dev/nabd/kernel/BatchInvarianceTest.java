@@ -208,15 +208,19 @@ class BatchInvarianceTest {
                 for (int width : new int[] {32, 2 * ops.lanes() + 3, 5}) {
                     for (int queries : new int[] {1, 3, 4, 7}) {
                         float[] keys = gaussian(r, 2 + n * width, 1.0);
-                        int qStride = n + 2;
-                        float[] q = gaussian(r, 1 + queries * qStride, 1.0);
+                        // Queries at irregular places (as a block's rows × heads are), the last two overlapping.
+                        int[] qOff = new int[queries];
+                        for (int i = 0; i < queries; i++) {
+                            qOff[i] = 1 + i * (n + 2) + (i % 3) * 5 - (i == queries - 1 && i > 0 ? n / 2 + 2 : 0);
+                        }
+                        float[] q = gaussian(r, 20 + queries * (n + 7), 1.0);
                         float[] out = new float[3 + queries * width];
-                        ops.scores(keys, 2, width, n, q, 1, qStride, queries, 0.125f, out, 3);
+                        ops.scores(keys, 2, width, n, q, qOff, queries, 0.125f, out, 3);
                         for (int i = 0; i < queries; i++) {
                             for (int j = 0; j < width; j++) {
                                 float chain = 0f;
                                 for (int d = 0; d < n; d++) {
-                                    chain = Math.fma(keys[2 + d * width + j], q[1 + i * qStride + d], chain);
+                                    chain = Math.fma(keys[2 + d * width + j], q[qOff[i] + d], chain);
                                 }
                                 assertThat(bits(out[3 + i * width + j]))
                                         .as("%s n=%d width=%d queries=%d: query %d key %d", ops.description(), n, width, queries, i, j)
@@ -231,13 +235,16 @@ class BatchInvarianceTest {
                         float[] rows = gaussian(r, 2 + count * stride, 1.0);
                         int pStride = count + 1;
                         float[] p = gaussian(r, 2 + queries * pStride, 0.5);
-                        int yStride = n + 2;
-                        float[] y = gaussian(r, 4 + queries * yStride, 1.0);
+                        int[] yOff = new int[queries];   // outputs apart, in reverse order, with gaps
+                        for (int i = 0; i < queries; i++) {
+                            yOff[i] = 4 + (queries - 1 - i) * (n + 3);
+                        }
+                        float[] y = gaussian(r, 4 + queries * (n + 3), 1.0);
                         float[] sequential = y.clone();
-                        ops.weightedSums(p, 2, pStride, count, queries, rows, 2, stride, y, 4, yStride, n);
+                        ops.weightedSums(p, 2, pStride, count, queries, rows, 2, stride, y, yOff, n);
                         for (int i = 0; i < queries; i++) {
                             for (int j = 0; j < count; j++) {
-                                ops.axpy(p[2 + i * pStride + j], rows, 2 + j * stride, sequential, 4 + i * yStride, n);
+                                ops.axpy(p[2 + i * pStride + j], rows, 2 + j * stride, sequential, yOff[i], n);
                             }
                         }
                         for (int i = 0; i < y.length; i++) {
