@@ -87,10 +87,9 @@ final class BenchCommand implements Callable<Integer> {
         validate();
         PrintWriter err = spec.commandLine().getErr();
         List<Integer> threadCounts = threads == null ? List.of(dev.nabd.kernel.CpuInfo.physicalCores()) : threads;
-        int longestTest = 2 + String.valueOf(Math.max(promptSizes.stream().mapToInt(Integer::intValue).max().orElse(0),
-                genSizes.stream().mapToInt(Integer::intValue).max().orElse(0))).length()
-                + (depths.stream().anyMatch(d -> d > 0) ? 4 + String.valueOf(depths.stream().mapToInt(Integer::intValue).max().orElse(0)).length() : 0);
-        ResultPrinter printer = new ResultPrinter(out, format, Math.max(6, longestTest));
+        // The longest test name, e.g. "pp512 @ d4096", sets the width of the Markdown test column.
+        String longestTest = "pp" + Math.max(largest(promptSizes), largest(genSizes)) + (largest(depths) > 0 ? " @ d" + largest(depths) : "");
+        ResultPrinter printer = new ResultPrinter(out, format, Math.max(6, longestTest.length()));
         printer.header();
         for (Path file : models) {
             run(file, threadCounts, printer, null);
@@ -120,17 +119,15 @@ final class BenchCommand implements Callable<Integer> {
         if (!Files.isRegularFile(file)) {
             throw new UserInputException(file + ": no such file");
         }
-        int maxPrompt = promptSizes.stream().mapToInt(Integer::intValue).max().orElse(0);
-        int maxGen = genSizes.stream().mapToInt(Integer::intValue).max().orElse(0);
-        int maxDepth = depths.stream().mapToInt(Integer::intValue).max().orElse(0);
+        int longest = Math.max(largest(promptSizes), largest(genSizes));
         // Each test runs in a session of its own: the longest test after the deepest context.
-        long needed = Math.max(1, Math.max(maxPrompt, maxGen)) + (long) maxDepth;
+        long needed = Math.max(1, longest) + (long) largest(depths);
         if (needed > Integer.MAX_VALUE) {
-            throw new UserInputException("a test of " + Math.max(maxPrompt, maxGen) + " tokens at depth " + maxDepth + " is too long");
+            throw new UserInputException("a test of " + longest + " tokens at depth " + largest(depths) + " is too long");
         }
         int context = (int) needed;
         // The depth's context is a prompt too: batches as large as the longest prompt or depth, up to 512.
-        int batch = Math.max(1, Math.min(512, Math.max(maxPrompt, maxDepth)));
+        int batch = Math.max(1, Math.min(512, Math.max(largest(promptSizes), largest(depths))));
         for (int t : threadCounts) {
             try (LanguageModel m = LanguageModel.load(file, new LoadOptions(context, t, batch, GgmlType.F16, !floatActivations))) {
                 spec.commandLine().getErr().println(m.describe());
@@ -152,6 +149,11 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /** The largest of the values given (0 for none). */
+    private static int largest(List<Integer> values) {
+        return values.stream().mapToInt(Integer::intValue).max().orElse(0);
     }
 
     /** The file type as llama.cpp names it, or when the file does not say, the type most matrices have. */

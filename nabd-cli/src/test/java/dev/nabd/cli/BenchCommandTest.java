@@ -29,6 +29,9 @@ class BenchCommandTest {
         assertThat(lines[2]).contains(",1,pp8 @ d16,");
         assertThat(lines[3]).contains(",1,tg4,");
         assertThat(lines[4]).contains(",1,tg4 @ d16,");
+        CliTest.Result tooDeep = CliTest.nabd("bench", "-m", CliTest.bundled(), "-p", "8", "-n", "0", "-d", "4000");
+        assertThat(tooDeep.code()).isEqualTo(1);
+        assertThat(tooDeep.err()).isEqualTo("nabd: error: context 4008 is longer than the 512 positions stories260K.gguf was trained for\n");
         CliTest.Result negative = CliTest.nabd("bench", "-m", CliTest.bundled(), "-d", "-1");
         assertThat(negative.code()).isEqualTo(1);
         assertThat(negative.err()).isEqualTo("nabd: error: -r and -t must be positive, -p, -n and -d not negative\n");

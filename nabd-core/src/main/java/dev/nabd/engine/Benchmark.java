@@ -52,14 +52,9 @@ public final class Benchmark {
         }
     }
 
-    /** Prompt processing of {@code tokens} tokens in an empty context. */
-    public Result prompt(int tokens, int repetitions) {
-        return prompt(tokens, repetitions, 0);
-    }
-
     /**
      * Prompt processing of {@code tokens} tokens after {@code depth} positions of context (llama-bench's
-     * {@code -d}): the test is named {@code ppN @ dD} when the depth is not 0.
+     * {@code -d}; 0: an empty context): the test is named {@code ppN @ dD} when the depth is not 0.
      */
     public Result prompt(int tokens, int repetitions, int depth) {
         Session session = atDepth(tokens, depth);
@@ -75,14 +70,9 @@ public final class Benchmark {
         return new Result(name("pp", tokens, depth), speeds);
     }
 
-    /** Generation of {@code tokens} tokens, one forward pass each, from an empty context. */
-    public Result generation(int tokens, int repetitions) {
-        return generation(tokens, repetitions, 0);
-    }
-
     /**
-     * Generation of {@code tokens} tokens, one forward pass each, after {@code depth} positions of context:
-     * the test is named {@code tgN @ dD} when the depth is not 0.
+     * Generation of {@code tokens} tokens, one forward pass each, after {@code depth} positions of context
+     * (0: an empty context): the test is named {@code tgN @ dD} when the depth is not 0.
      */
     public Result generation(int tokens, int repetitions, int depth) {
         Session session = atDepth(tokens, depth);

@@ -3,6 +3,7 @@ package dev.nabd.model;
 import dev.nabd.tensor.BlockCodec;
 import dev.nabd.tensor.BlockCodecs;
 import dev.nabd.tensor.GgmlType;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -10,6 +11,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * What attention reads back is what was stored, position by position, head by head and layer by layer,
@@ -66,6 +68,18 @@ class KvCacheTest {
                 }
             }
         }
+    }
+
+    /** A position outside the context is refused: in this layout it would land in the next head's positions. */
+    @Test
+    void positionsOutsideTheContextAreRefused() {
+        KvCache cache = new KvCache(CONFIG, CONTEXT, GgmlType.F16);
+        float[] k = new float[CONFIG.kvDim()];
+        float[] v = new float[CONFIG.vDim()];
+        assertThatThrownBy(() -> cache.store(0, CONTEXT, k, 0, v, 0))
+                .isInstanceOf(IndexOutOfBoundsException.class).hasMessage("position " + CONTEXT + " outside a context of " + CONTEXT);
+        assertThatThrownBy(() -> cache.store(0, -1, k, 0, v, 0))
+                .isInstanceOf(IndexOutOfBoundsException.class);
     }
 
     /** {@code n} values from {@code off}, encoded in {@code type} and decoded. */
