@@ -67,7 +67,8 @@ class NoAllocationTest {
                 }
                 least = Math.min(least, threads.getTotalThreadAllocatedBytes() - before);
             }
-            assertThat(least / 200.0).as("bytes allocated per decode step").isLessThan(16.0);
+            assertThat(least / 200.0).as("bytes allocated per decode step, %s weights, %s KV cache, quantised activations %s",
+                    typeName, kvTypeName, quantizedActivations).isLessThan(16.0);
         }
     }
 }
