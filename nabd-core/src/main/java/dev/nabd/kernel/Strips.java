@@ -63,6 +63,8 @@ abstract class Strips implements PackedMatrix {
      * permute across its 128-bit halves, so there C2 needs several instructions: not measured).
      */
     static final VectorShuffle<Short> UPPER = VectorShuffle.fromOp(S, i -> (i + HALF) % W);
+    /** Shorts in half of F's shape (HALF lanes): a half of a 16-bit sum, widened to F from memory. */
+    static final VectorSpecies<Short> HALF_SHORTS = VectorSpecies.of(short.class, VectorShape.forBitSize(16 * HALF));
     /** Bytes of a whole vector: the packed byte arrays are read as shorts and floats through it. */
     static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, F.vectorShape());
     /** Tokens per pass of the batch kernels where their type does not say otherwise. */
