@@ -508,14 +508,14 @@ final class Q4Strips extends Strips {
                 int s = (b - from) * 12 * W + 3 * i * W;
                 // Each half of a sum loaded on its own and widened from memory (one instruction with AVX-512).
                 float d0 = d[t * blocks + b];
-                lo0 = ((FloatVector) ShortVector.fromArray(HALF_SHORTS, sums, s).convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d0), lo0);
-                hi0 = ((FloatVector) ShortVector.fromArray(HALF_SHORTS, sums, s + HALF).convertShape(VectorOperators.S2F, F, 0)).fma(hi.mul(d0), hi0);
+                lo0 = ((FloatVector) ShortVector.fromArray(SUM_HALVES, sums, s).convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d0), lo0);
+                hi0 = ((FloatVector) ShortVector.fromArray(SUM_HALVES, sums, s + HALF).convertShape(VectorOperators.S2F, F, 0)).fma(hi.mul(d0), hi0);
                 float d1 = d[(t + 1) * blocks + b];
-                lo1 = ((FloatVector) ShortVector.fromArray(HALF_SHORTS, sums, s + W).convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d1), lo1);
-                hi1 = ((FloatVector) ShortVector.fromArray(HALF_SHORTS, sums, s + W + HALF).convertShape(VectorOperators.S2F, F, 0)).fma(hi.mul(d1), hi1);
+                lo1 = ((FloatVector) ShortVector.fromArray(SUM_HALVES, sums, s + W).convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d1), lo1);
+                hi1 = ((FloatVector) ShortVector.fromArray(SUM_HALVES, sums, s + W + HALF).convertShape(VectorOperators.S2F, F, 0)).fma(hi.mul(d1), hi1);
                 float d2 = d[(t + 2) * blocks + b];
-                lo2 = ((FloatVector) ShortVector.fromArray(HALF_SHORTS, sums, s + 2 * W).convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d2), lo2);
-                hi2 = ((FloatVector) ShortVector.fromArray(HALF_SHORTS, sums, s + 2 * W + HALF).convertShape(VectorOperators.S2F, F, 0)).fma(hi.mul(d2), hi2);
+                lo2 = ((FloatVector) ShortVector.fromArray(SUM_HALVES, sums, s + 2 * W).convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d2), lo2);
+                hi2 = ((FloatVector) ShortVector.fromArray(SUM_HALVES, sums, s + 2 * W + HALF).convertShape(VectorOperators.S2F, F, 0)).fma(hi.mul(d2), hi2);
             }
             lo0.intoArray(y, y0);
             hi0.intoArray(y, y0 + HALF);
