@@ -17,6 +17,8 @@ class BenchCommandTest {
         assertThat(lines[2]).matches("\\| llama F32 +\\| +1\\.1\\d MiB \\| +0\\.29 M \\| +1 \\| +pp16 \\| +[0-9.]+ ± +[0-9.]+ \\|");
         assertThat(lines[4]).contains("tg8");
         assertThat(lines[7]).containsPattern("\\| +2 \\| +tg8 \\|");
+        // Each thread count's model is warmed up before its tests, as a server is before its first request.
+        assertThat(r.err().split("JIT warm-up [0-9]+\\.[0-9] s\n", -1)).hasSize(3);
     }
 
     @Test
