@@ -134,8 +134,8 @@ final class BenchCommand implements Callable<Integer> {
         for (int t : threadCounts) {
             try (LanguageModel m = LanguageModel.load(file, new LoadOptions(context, t, batch, GgmlType.F16, !floatActivations))) {
                 spec.commandLine().getErr().println(m.describe());
-                // The load-time warm-up a server runs before its first request, so every test measures
-                // C2's kernels (Benchmark's one unmeasured run per test leaves rarely run kernels to C1).
+                // The load-time warm-up a server runs before its first request, so the tests measure C2's code
+                // rather than C1's (Benchmark's one unmeasured run per test left rarely run kernels to C1).
                 long warmUp = m.warmUp(WARM_UP_BUDGET_NANOS);
                 spec.commandLine().getErr().printf(Locale.ROOT, "nabd: JIT warm-up %.1f s%n", warmUp / 1e9);
                 Benchmark bench = new Benchmark(m);

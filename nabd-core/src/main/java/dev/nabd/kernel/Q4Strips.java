@@ -209,7 +209,7 @@ final class Q4Strips extends Strips {
      * on the type updated (the offsets' sums, once in one method for both types) were at times boxed on
      * the heap by C2, after some histories of compilation: 20 KB a token in 1 of 2 runs of the suite in one
      * random order at 512 bits. Q4_0 keeps its float sums in y itself (one load, fma and store per block
-     * and run of HALF rows, as the tile does); Q4_K keeps them in registers: in y, per block or per
+     * and run of HALF rows, as the tile did before it kept a chunk's sums apart); Q4_K keeps them in registers: in y, per block or per
      * super-block, its decode from memory measured 13% and 5% slower. Against the one method before (one
      * thread, alternating in one process, medians of 16-20 rounds, Gweights/s): four 4096 × 8192 matrices
      * in turn, from memory, Q4_0 30.9 -> 30.6 and 32.2 -> 33.0, Q4_K 38.5 -> 42.3 and 40.8 -> 41.2 (the
@@ -490,8 +490,10 @@ final class Q4Strips extends Strips {
     /**
      * Adds the integer sums of blocks from .. to (in {@code sums} as {@link #integerTile} leaves them) to
      * the tile's outputs, block after block: per run of W rows and token, y = fma(sum, A·d_x, y) in each
-     * half, as {@link #one} does, with y in registers for the whole chunk. A method of its own, so that
-     * C2 inlines the integer loop's Vector API calls within its budget.
+     * half, as {@link #one} does, with y in registers for the whole chunk. A method of its own: written
+     * into integerTile(), even a cheaper widening (shifts within 32-bit lanes, 4 Vector API calls a sum
+     * instead of 2) left the loop's own adds as calls that C2 did not inline (1.4 Gmultiply-adds/s, JFR:
+     * ShortVector.add and VectorSupport.binaryOp out of line).
      */
     private void scaleSums(float[] f, short[] sums, float[] d, int t, int from, int to, float[] y, int yOff, int yStride) {
         for (int i = 0; i < 2 * STRIPS; i++) {   // the group's runs of W rows
@@ -506,7 +508,7 @@ final class Q4Strips extends Strips {
                 FloatVector lo = FloatVector.fromArray(F, f, a);
                 FloatVector hi = FloatVector.fromArray(F, f, a + HALF);
                 int s = (b - from) * 12 * W + 3 * i * W;
-                // Each half of a sum loaded on its own and widened from memory (one instruction with AVX-512).
+                // Each half of a sum loaded on its own: the load and the widening to ints are one instruction with AVX-512.
                 float d0 = d[t * blocks + b];
                 lo0 = ((FloatVector) ShortVector.fromArray(SUM_HALVES, sums, s).convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d0), lo0);
                 hi0 = ((FloatVector) ShortVector.fromArray(SUM_HALVES, sums, s + HALF).convertShape(VectorOperators.S2F, F, 0)).fma(hi.mul(d0), hi0);
@@ -534,7 +536,7 @@ final class Q4Strips extends Strips {
      * ascending, as in oneQ4K): reading and writing y at every block made this pass a fifth of Q4_K's batch
      * time, bound by the stores.
      */
-    private void addOffsets(float[] f, float[] sums, int t, float[] y, int yOff, int yStride) {
+    private void addOffsets(float[] f, float[] blockSums, int t, float[] y, int yOff, int yStride) {
         for (int i = 0; i < 2 * STRIPS; i++) {   // the group's runs of W rows, as in integerTile()
             int o0 = yOff + i * W;
             int o1 = o0 + yStride;
@@ -546,13 +548,13 @@ final class Q4Strips extends Strips {
             for (int b = 0; b < blocks; b++) {
                 FloatVector lo = FloatVector.fromArray(F, f, c + b * 2 * STRIPS * W);
                 FloatVector hi = FloatVector.fromArray(F, f, c + b * 2 * STRIPS * W + HALF);
-                FloatVector v = FloatVector.broadcast(F, sums[t * blocks + b]);
+                FloatVector v = FloatVector.broadcast(F, blockSums[t * blocks + b]);
                 lo0 = lo.fma(v, lo0);
                 hi0 = hi.fma(v, hi0);
-                v = FloatVector.broadcast(F, sums[(t + 1) * blocks + b]);
+                v = FloatVector.broadcast(F, blockSums[(t + 1) * blocks + b]);
                 lo1 = lo.fma(v, lo1);
                 hi1 = hi.fma(v, hi1);
-                v = FloatVector.broadcast(F, sums[(t + 2) * blocks + b]);
+                v = FloatVector.broadcast(F, blockSums[(t + 2) * blocks + b]);
                 lo2 = lo.fma(v, lo2);
                 hi2 = hi.fma(v, hi2);
             }

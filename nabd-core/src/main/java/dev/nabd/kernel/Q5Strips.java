@@ -659,8 +659,8 @@ final class Q5Strips extends Strips {
      * as one() does (the float sum of the two halves is their exact integer sum), y in registers for the
      * chunk. A method of its own, as Q4Strips' scaling and for its reasons: each block's sums scaled in
      * the tile's loop took about a fifth of Q4Strips' batch time. Here (one thread, 128 tokens through
-     * MatMul, alternating builds, Gmultiply-adds/s): Q5_K 2048 × 8192 44.8-50.0 -> 49.5-53.0, Q5_0
-     * 896 × 4864 43.1-52.8 -> 47.8-49.9.
+     * MatMul, alternating builds, Gmultiply-adds/s, cols × rows): Q5_K 2048 × 8192 44.8-50.0 -> 49.5-53.0;
+     * Q5_0 896 × 4864 43.1-52.8 -> 47.8-49.9, the same within the noise.
      */
     private void scaleSums(float[] f, short[] sums, float[] d, int t, int from, int to, float[] y, int yOff, int yStride) {
         for (int part = 0; part < 4; part++) {   // rows A lanes 0 .. HALF and HALF .. W, then rows B
@@ -692,11 +692,11 @@ final class Q5Strips extends Strips {
      * y[yOff .. yOff+2W) += Σ C·blockSum over the unpacked strip's blocks for token t, summed from 0 block
      * after block in registers, as one() sums them.
      */
-    private void addOffsets(float[] f, float[] sums, int t, float[] y, int yOff) {
+    private void addOffsets(float[] f, float[] blockSums, int t, float[] y, int yOff) {
         FloatVector o0 = FloatVector.zero(F), o1 = FloatVector.zero(F), o2 = FloatVector.zero(F), o3 = FloatVector.zero(F);
         for (int b = 0; b < blocks; b++) {
             int c = b * 2 * HEIGHT + HEIGHT;   // the block's C (factors())
-            FloatVector v = FloatVector.broadcast(F, sums[t * blocks + b]);
+            FloatVector v = FloatVector.broadcast(F, blockSums[t * blocks + b]);
             o0 = FloatVector.fromArray(F, f, c).fma(v, o0);
             o1 = FloatVector.fromArray(F, f, c + HALF).fma(v, o1);
             o2 = FloatVector.fromArray(F, f, c + W).fma(v, o2);

@@ -185,7 +185,7 @@ final class Q6Strips extends Strips {
             IntVector sumHi1 = IntVector.zero(I);
             for (int g = 0; g < 16; g++) {
                 // The scales first: they lie before the quants, so the reads only go forward (see Q4Strips).
-                // Each run of HALF rows' scales is loaded on its own, as tile() loads them, rather than all
+                // Each run of HALF rows' scales is loaded on its own, as scaleSums() loads them, rather than all
                 // 2W at once and widened by parts 1-3 (slices, as Strips.UPPER says). Measured together with UPPER,
                 // at 512 bits (one thread, alternating with the kernel before in one process): from memory,
                 // a 4096 × 16384 matrix, faster in 29 of 36 rounds (the three runs' medians +11%, +14%, +3%);
@@ -294,8 +294,9 @@ final class Q6Strips extends Strips {
      * and through the scales. Each run of 8 columns met its scale in the loop before (a 16-bit sum's
      * upper half widened by a permute and a blend, twelve 32-bit multiplies per 8 columns, in one method
      * past C2's inlining budget). One thread, a Q6_K matrix by 128 tokens through MatMul, alternating
-     * builds, Gmultiply-adds/s: 4864 × 896 40.7-46.4 -> 52.0-54.7; 8192 × 2048 48.4-50.7 -> 45.1-55.3
-     * (the same within the noise in one session, 10% faster in another).
+     * builds, Gmultiply-adds/s, cols × rows: 4864 × 896 (qwen2.5's ffn_down) 40.7-46.4 -> 52.0-54.7;
+     * 8192 × 2048 (llama3.2's) 48.4-50.7 -> 45.1-55.3 (the same within the noise in one session, 10%
+     * faster in another).
      */
     @Override
     void tile(int first, Workspace ws, Q8Activations quantized, int t, float[] y, int yOff, int yStride) {
@@ -338,9 +339,9 @@ final class Q6Strips extends Strips {
 
     /**
      * Super-block b of the tile from its 16-bit sums (as {@link #tile} leaves them): per run of HALF rows
-     * and token, the 32-bit Σ_g sc_g·(a + b) over the sub-blocks' two runs of 8 columns (exact integers, so
-     * the sums of {@link #one}), then y = fma(sum, d_w·d_x, y) as one() does. A method of its own, so
-     * that C2 inlines the tile loop's Vector API calls within its budget.
+     * and token, the 32-bit Σ_g sc_g·(h0 + h1) over the sub-block's two runs of 8 columns h0, h1 (exact
+     * integers, so the sums of {@link #one}), then y = fma(sum, d_w·d_x, y) as one() does, once per
+     * super-block. A method of its own, as Q4Strips' scaling (see there).
      */
     private void scaleSums(int first, int b, short[] sums, float[] d, int t, float[] y, int yOff, int yStride) {
         int base = (first * supers + b) * BLOCK_SHORTS;

@@ -33,9 +33,8 @@ public final class WarmUp {
     /**
      * Tokens of a round's prompt batch: a wide tile of six (Q8_0 at 512 bits) and a tile of three
      * overlapping it, or two tiles of three and one overlapping them, so every batch kernel runs. With
-     * four (one tile of three and one overlapping it) Q8_0's six-token tile never ran here, and its
-     * three-token one, which takes a prompt's last tokens, ran too rarely in a prompt to be compiled by C2
-     * within `nabd bench`'s repetitions (JFR: still at C1 ten seconds in).
+     * four (a tile of three and one overlapping it) Q8_0's six-token tile never ran here. (The costs in
+     * the class comment were measured with four.)
      */
     static final int BATCH = 7;
     /** Logit rows of the batch: three, so that the output matrix runs its batch kernel too (as a server's batches do). */
