@@ -31,12 +31,12 @@ import java.util.function.BooleanSupplier;
  */
 public final class WarmUp {
     /**
-     * Tokens of a round's prompt batch: a wide tile of six (Q8_0 at 512 bits) and a tile of three
-     * overlapping it, or two tiles of three and one overlapping them, so every batch kernel runs. With
-     * four (a tile of three and one overlapping it) Q8_0's six-token tile never ran here. (The costs in
-     * the class comment were measured with four.)
+     * Tokens of a round's prompt batch: a tile of three and one overlapping it. Seven, to run Q8_0's
+     * six-token tile as well, failed the allocation test (one clean-clone run of the suite): after it,
+     * decoding with the float path's row kernels (Q4_0, Q4_1, Q5_0 and Q5_1 on exact activations)
+     * allocated 1.36 MB a step, some kernel compiled with its vectors boxed; not looked into further.
      */
-    static final int BATCH = 7;
+    static final int BATCH = 4;
     /** Logit rows of the batch: three, so that the output matrix runs its batch kernel too (as a server's batches do). */
     static final int LOGIT_ROWS = 3;
     /** The JIT counts as done when it has compiled nothing for two rounds and this long. */
