@@ -672,14 +672,14 @@ final class Q5Strips extends Strips {
             for (int b = from; b < to; b++) {
                 FloatVector a = FloatVector.fromArray(F, f, b * 2 * HEIGHT + part * HALF);   // the block's A (factors())
                 int o = (b - from) * 12 * W + at;
-                s0 = ((FloatVector) ShortVector.fromArray(SUM_HALVES, sums, o).convertShape(VectorOperators.S2F, F, 0))
-                        .add((FloatVector) ShortVector.fromArray(SUM_HALVES, sums, o + 6 * W).convertShape(VectorOperators.S2F, F, 0))
+                s0 = ((FloatVector) ((IntVector) ShortVector.fromArray(SUM_HALVES, sums, o).convertShape(VectorOperators.S2I, I, 0)).convertShape(VectorOperators.I2F, F, 0))
+                        .add((FloatVector) ((IntVector) ShortVector.fromArray(SUM_HALVES, sums, o + 6 * W).convertShape(VectorOperators.S2I, I, 0)).convertShape(VectorOperators.I2F, F, 0))
                         .fma(a.mul(d[t * blocks + b]), s0);
-                s1 = ((FloatVector) ShortVector.fromArray(SUM_HALVES, sums, o + W).convertShape(VectorOperators.S2F, F, 0))
-                        .add((FloatVector) ShortVector.fromArray(SUM_HALVES, sums, o + 7 * W).convertShape(VectorOperators.S2F, F, 0))
+                s1 = ((FloatVector) ((IntVector) ShortVector.fromArray(SUM_HALVES, sums, o + W).convertShape(VectorOperators.S2I, I, 0)).convertShape(VectorOperators.I2F, F, 0))
+                        .add((FloatVector) ((IntVector) ShortVector.fromArray(SUM_HALVES, sums, o + 7 * W).convertShape(VectorOperators.S2I, I, 0)).convertShape(VectorOperators.I2F, F, 0))
                         .fma(a.mul(d[(t + 1) * blocks + b]), s1);
-                s2 = ((FloatVector) ShortVector.fromArray(SUM_HALVES, sums, o + 2 * W).convertShape(VectorOperators.S2F, F, 0))
-                        .add((FloatVector) ShortVector.fromArray(SUM_HALVES, sums, o + 8 * W).convertShape(VectorOperators.S2F, F, 0))
+                s2 = ((FloatVector) ((IntVector) ShortVector.fromArray(SUM_HALVES, sums, o + 2 * W).convertShape(VectorOperators.S2I, I, 0)).convertShape(VectorOperators.I2F, F, 0))
+                        .add((FloatVector) ((IntVector) ShortVector.fromArray(SUM_HALVES, sums, o + 8 * W).convertShape(VectorOperators.S2I, I, 0)).convertShape(VectorOperators.I2F, F, 0))
                         .fma(a.mul(d[(t + 2) * blocks + b]), s2);
             }
             s0.intoArray(y, y0);
