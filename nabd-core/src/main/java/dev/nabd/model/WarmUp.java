@@ -30,12 +30,7 @@ import java.util.function.BooleanSupplier;
  * the same.
  */
 public final class WarmUp {
-    /**
-     * Tokens of a round's prompt batch: a tile of three and one overlapping it. Seven, to run Q8_0's
-     * six-token tile as well, failed the allocation test (one clean-clone run of the suite): after it,
-     * decoding with the float path's row kernels (Q4_0, Q4_1, Q5_0 and Q5_1 on exact activations)
-     * allocated 1.36 MB a step, some kernel compiled with its vectors boxed; not looked into further.
-     */
+    /** Tokens of a round's prompt batch: a tile of three and one overlapping it. */
     static final int BATCH = 4;
     /** Logit rows of the batch: three, so that the output matrix runs its batch kernel too (as a server's batches do). */
     static final int LOGIT_ROWS = 3;

@@ -24,19 +24,16 @@ class NoAllocationTest {
 
     /**
      * Weights of each type with a packed kernel (Q2_K, Q3_K, Q4_1, Q5_1 and Q5_K among them) and F16/BF16;
-     * the KV cache in each of its types. The float path's row kernels are {@link FloatPathNoAllocationTest}'s,
-     * in a JVM of their own.
+     * the KV cache in each of its types. With float activations (exact math, no packed copies), the row
+     * kernels of PanamaRows: Q4_0, Q4_1, Q5_0 and Q5_1 (Legacy), Q2_K, Q3_K, Q4_K, Q5_K, Q6_K, Q8_0.
      */
     @ParameterizedTest(name = "{0} weights, {1} KV cache, quantised activations {2}")
     @CsvSource({"Q4_1, F16, true", "Q5_1, F16, true", "Q5_K, F16, true", "Q2_K, F16, true", "Q3_K, F16, true",
             "Q8_0, F16, true", "Q4_0, F16, true", "Q4_K, F16, true", "Q5_0, F16, true", "Q6_K, F16, true",
-            "F16, F16, true", "BF16, F16, true", "Q4_K, Q8_0, true", "Q4_K, F32, true"})
+            "F16, F16, true", "BF16, F16, true", "Q4_K, Q8_0, true", "Q4_K, F32, true",
+            "Q4_0, F16, false", "Q4_1, F16, false", "Q5_0, F16, false", "Q5_1, F16, false", "Q2_K, F16, false",
+            "Q3_K, F16, false", "Q4_K, F16, false", "Q5_K, F16, false", "Q6_K, F16, false", "Q8_0, F16, false"})
     void decodingDoesNotAllocate(String typeName, String kvTypeName, boolean quantizedActivations) throws Exception {
-        assertDecodingDoesNotAllocate(dir, typeName, kvTypeName, quantizedActivations);
-    }
-
-    /** Decodes a small model of {@code typeName} weights, warmed up, and asserts no heap allocation per step. */
-    static void assertDecodingDoesNotAllocate(Path dir, String typeName, String kvTypeName, boolean quantizedActivations) throws Exception {
         GgmlType type = GgmlType.valueOf(typeName);
         Path file = dir.resolve("m.gguf");
         SyntheticModel.small(Architecture.QWEN3, type, 3).write(file);
