@@ -55,6 +55,7 @@ public interface PackedMatrix {
     final class Workspace {
         private short[] shorts = new short[0];
         private float[] floats = new float[0];
+        private short[] sums = new short[0];
 
         /** A buffer of at least {@code n} shorts. */
         short[] shorts(int n) {
@@ -62,6 +63,14 @@ public interface PackedMatrix {
                 shorts = new short[n];
             }
             return shorts;
+        }
+
+        /** A second buffer of at least {@code n} shorts: a batch kernel's integer block sums, beside {@link #shorts}' weights. */
+        short[] sums(int n) {
+            if (sums.length < n) {
+                sums = new short[n];
+            }
+            return sums;
         }
 
         /** A buffer of at least {@code n} floats. */

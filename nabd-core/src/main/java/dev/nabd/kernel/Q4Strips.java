@@ -209,7 +209,7 @@ final class Q4Strips extends Strips {
      * on the type updated (the offsets' sums, once in one method for both types) were at times boxed on
      * the heap by C2, after some histories of compilation: 20 KB a token in 1 of 2 runs of the suite in one
      * random order at 512 bits. Q4_0 keeps its float sums in y itself (one load, fma and store per block
-     * and run of HALF rows, as the tile does); Q4_K keeps them in registers: in y, per block or per
+     * and run of HALF rows, as the tile did before it kept a chunk's sums apart); Q4_K keeps them in registers: in y, per block or per
      * super-block, its decode from memory measured 13% and 5% slower. Against the one method before (one
      * thread, alternating in one process, medians of 16-20 rounds, Gweights/s): four 4096 × 8192 matrices
      * in turn, from memory, Q4_0 30.9 -> 30.6 and 32.2 -> 33.0, Q4_K 38.5 -> 42.3 and 40.8 -> 41.2 (the
@@ -410,92 +410,124 @@ final class Q4Strips extends Strips {
     @Override
     void tile(int first, Workspace ws, Q8Activations x, int t, float[] y, int yOff, int yStride) {
         float[] f = factors(ws);
-        integerTile(unpacked(ws), f, x.wideQuants(), x.scales(), t, y, yOff, yStride);
+        integerTile(unpacked(ws), f, x.wideQuants(), x.scales(), t, y, yOff, yStride, ws.sums(CHUNK * 12 * W));
         if (k) {
             addOffsets(f, x.blockSums(), t, y, yOff, yStride);
         }
     }
 
     /**
-     * The integer part of {@link #tile}. The twelve integer sums of a block stay in registers; the float
-     * results are accumulated in y itself, which leaves registers for four runs of W rows.
+     * Blocks whose integer sums {@link #integerTile} keeps in memory before it scales them: 12 vectors a
+     * block, 6 KB at 512 bits, in L1.
      */
-    private void integerTile(short[] w, float[] f, short[] q, float[] d, int t, float[] y, int yOff, int yStride) {
+    private static final int CHUNK = 8;
+
+    /**
+     * The integer part of {@link #tile}, in chunks of {@link #CHUNK} blocks: the twelve integer sums of a
+     * block stay in registers while its 32 columns go by, then go to {@code sums}; {@link #scaleSums} then
+     * adds the chunk's scaled sums to y.
+     * Scaling each block's sums as soon as they were made (y read and written per block, the upper half of
+     * each sum widened by a permute and a blend, all in one method past C2's inlining budget) took a fifth
+     * of the tile's time. One thread, a Q4_0 matrix by 128 tokens through MatMul, alternating builds,
+     * Gmultiply-adds/s: 2048 × 8192 66.2-67.9 -> 73.1-74.4 (83-86 with no scaling at all), 896 × 4864
+     * 70.8-71.6 -> 74.1-77.2; chunks of 4 blocks 70-71, of 16 the same as 8. The integer loop is bound by
+     * the vector pipes (each product a multiply and an add), which the scaling also needs: it does not
+     * overlap, so it must be short.
+     */
+    private void integerTile(short[] w, float[] f, short[] q, float[] d, int t, float[] y, int yOff, int yStride, short[] sums) {
         int stride = 2 * STRIPS * W;
-        for (int b = 0; b < blocks; b++) {
-            int x0 = t * cols + 32 * b;
-            int x1 = x0 + cols;
-            int x2 = x1 + cols;
-            ShortVector a00 = ShortVector.zero(S), a01 = ShortVector.zero(S), a02 = ShortVector.zero(S);
-            ShortVector a10 = ShortVector.zero(S), a11 = ShortVector.zero(S), a12 = ShortVector.zero(S);
-            ShortVector a20 = ShortVector.zero(S), a21 = ShortVector.zero(S), a22 = ShortVector.zero(S);
-            ShortVector a30 = ShortVector.zero(S), a31 = ShortVector.zero(S), a32 = ShortVector.zero(S);
-            int wb = b * 32 * stride;
-            for (int c = 0; c < 32; c++) {
-                ShortVector v0 = ShortVector.fromArray(S, w, wb + c * stride);
-                ShortVector v1 = ShortVector.fromArray(S, w, wb + c * stride + W);
-                ShortVector v2 = ShortVector.fromArray(S, w, wb + c * stride + 2 * W);
-                ShortVector v3 = ShortVector.fromArray(S, w, wb + c * stride + 3 * W);
-                ShortVector x = ShortVector.broadcast(S, q[x0 + c]);
-                a00 = a00.add(v0.mul(x));
-                a10 = a10.add(v1.mul(x));
-                a20 = a20.add(v2.mul(x));
-                a30 = a30.add(v3.mul(x));
-                x = ShortVector.broadcast(S, q[x1 + c]);
-                a01 = a01.add(v0.mul(x));
-                a11 = a11.add(v1.mul(x));
-                a21 = a21.add(v2.mul(x));
-                a31 = a31.add(v3.mul(x));
-                x = ShortVector.broadcast(S, q[x2 + c]);
-                a02 = a02.add(v0.mul(x));
-                a12 = a12.add(v1.mul(x));
-                a22 = a22.add(v2.mul(x));
-                a32 = a32.add(v3.mul(x));
+        for (int from = 0; from < blocks; from += CHUNK) {
+            int to = Math.min(blocks, from + CHUNK);
+            for (int b = from; b < to; b++) {
+                int x0 = t * cols + 32 * b;
+                int x1 = x0 + cols;
+                int x2 = x1 + cols;
+                ShortVector a00 = ShortVector.zero(S), a01 = ShortVector.zero(S), a02 = ShortVector.zero(S);
+                ShortVector a10 = ShortVector.zero(S), a11 = ShortVector.zero(S), a12 = ShortVector.zero(S);
+                ShortVector a20 = ShortVector.zero(S), a21 = ShortVector.zero(S), a22 = ShortVector.zero(S);
+                ShortVector a30 = ShortVector.zero(S), a31 = ShortVector.zero(S), a32 = ShortVector.zero(S);
+                int wb = b * 32 * stride;
+                for (int c = 0; c < 32; c++) {
+                    ShortVector v0 = ShortVector.fromArray(S, w, wb + c * stride);
+                    ShortVector v1 = ShortVector.fromArray(S, w, wb + c * stride + W);
+                    ShortVector v2 = ShortVector.fromArray(S, w, wb + c * stride + 2 * W);
+                    ShortVector v3 = ShortVector.fromArray(S, w, wb + c * stride + 3 * W);
+                    ShortVector x = ShortVector.broadcast(S, q[x0 + c]);
+                    a00 = a00.add(v0.mul(x));
+                    a10 = a10.add(v1.mul(x));
+                    a20 = a20.add(v2.mul(x));
+                    a30 = a30.add(v3.mul(x));
+                    x = ShortVector.broadcast(S, q[x1 + c]);
+                    a01 = a01.add(v0.mul(x));
+                    a11 = a11.add(v1.mul(x));
+                    a21 = a21.add(v2.mul(x));
+                    a31 = a31.add(v3.mul(x));
+                    x = ShortVector.broadcast(S, q[x2 + c]);
+                    a02 = a02.add(v0.mul(x));
+                    a12 = a12.add(v1.mul(x));
+                    a22 = a22.add(v2.mul(x));
+                    a32 = a32.add(v3.mul(x));
+                }
+                // Run i, token j at (3i + j)·W of the block's 12W shorts.
+                int o = (b - from) * 12 * W;
+                a00.intoArray(sums, o);
+                a01.intoArray(sums, o + W);
+                a02.intoArray(sums, o + 2 * W);
+                a10.intoArray(sums, o + 3 * W);
+                a11.intoArray(sums, o + 4 * W);
+                a12.intoArray(sums, o + 5 * W);
+                a20.intoArray(sums, o + 6 * W);
+                a21.intoArray(sums, o + 7 * W);
+                a22.intoArray(sums, o + 8 * W);
+                a30.intoArray(sums, o + 9 * W);
+                a31.intoArray(sums, o + 10 * W);
+                a32.intoArray(sums, o + 11 * W);
             }
-            float d0 = d[t * blocks + b];
-            float d1 = d[(t + 1) * blocks + b];
-            float d2 = d[(t + 2) * blocks + b];
-            int y0 = yOff;
-            int y1 = yOff + yStride;
-            int y2 = yOff + 2 * yStride;
-            // Run i: its block scales, then each token's two halves y = fma(sum, d_w·d_x, y). Written out:
-            // a helper taking vectors would box them wherever C2 declines to inline it.
-            int a = b * 2 * STRIPS * W;   // the block's A, run after run (factors())
-            FloatVector lo = FloatVector.fromArray(F, f, a);
-            FloatVector hi = FloatVector.fromArray(F, f, a + HALF);
-            ((FloatVector) a00.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d0), FloatVector.fromArray(F, y, y0)).intoArray(y, y0);
-            ((FloatVector) a00.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d0), FloatVector.fromArray(F, y, y0 + HALF)).intoArray(y, y0 + HALF);
-            ((FloatVector) a01.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d1), FloatVector.fromArray(F, y, y1)).intoArray(y, y1);
-            ((FloatVector) a01.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d1), FloatVector.fromArray(F, y, y1 + HALF)).intoArray(y, y1 + HALF);
-            ((FloatVector) a02.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d2), FloatVector.fromArray(F, y, y2)).intoArray(y, y2);
-            ((FloatVector) a02.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d2), FloatVector.fromArray(F, y, y2 + HALF)).intoArray(y, y2 + HALF);
-            a += W;
-            lo = FloatVector.fromArray(F, f, a);
-            hi = FloatVector.fromArray(F, f, a + HALF);
-            ((FloatVector) a10.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d0), FloatVector.fromArray(F, y, y0 + W)).intoArray(y, y0 + W);
-            ((FloatVector) a10.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d0), FloatVector.fromArray(F, y, y0 + W + HALF)).intoArray(y, y0 + W + HALF);
-            ((FloatVector) a11.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d1), FloatVector.fromArray(F, y, y1 + W)).intoArray(y, y1 + W);
-            ((FloatVector) a11.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d1), FloatVector.fromArray(F, y, y1 + W + HALF)).intoArray(y, y1 + W + HALF);
-            ((FloatVector) a12.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d2), FloatVector.fromArray(F, y, y2 + W)).intoArray(y, y2 + W);
-            ((FloatVector) a12.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d2), FloatVector.fromArray(F, y, y2 + W + HALF)).intoArray(y, y2 + W + HALF);
-            a += W;
-            lo = FloatVector.fromArray(F, f, a);
-            hi = FloatVector.fromArray(F, f, a + HALF);
-            ((FloatVector) a20.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d0), FloatVector.fromArray(F, y, y0 + 2 * W)).intoArray(y, y0 + 2 * W);
-            ((FloatVector) a20.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d0), FloatVector.fromArray(F, y, y0 + 2 * W + HALF)).intoArray(y, y0 + 2 * W + HALF);
-            ((FloatVector) a21.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d1), FloatVector.fromArray(F, y, y1 + 2 * W)).intoArray(y, y1 + 2 * W);
-            ((FloatVector) a21.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d1), FloatVector.fromArray(F, y, y1 + 2 * W + HALF)).intoArray(y, y1 + 2 * W + HALF);
-            ((FloatVector) a22.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d2), FloatVector.fromArray(F, y, y2 + 2 * W)).intoArray(y, y2 + 2 * W);
-            ((FloatVector) a22.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d2), FloatVector.fromArray(F, y, y2 + 2 * W + HALF)).intoArray(y, y2 + 2 * W + HALF);
-            a += W;
-            lo = FloatVector.fromArray(F, f, a);
-            hi = FloatVector.fromArray(F, f, a + HALF);
-            ((FloatVector) a30.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d0), FloatVector.fromArray(F, y, y0 + 3 * W)).intoArray(y, y0 + 3 * W);
-            ((FloatVector) a30.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d0), FloatVector.fromArray(F, y, y0 + 3 * W + HALF)).intoArray(y, y0 + 3 * W + HALF);
-            ((FloatVector) a31.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d1), FloatVector.fromArray(F, y, y1 + 3 * W)).intoArray(y, y1 + 3 * W);
-            ((FloatVector) a31.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d1), FloatVector.fromArray(F, y, y1 + 3 * W + HALF)).intoArray(y, y1 + 3 * W + HALF);
-            ((FloatVector) a32.convertShape(VectorOperators.S2F, F, 0)).fma(lo.mul(d2), FloatVector.fromArray(F, y, y2 + 3 * W)).intoArray(y, y2 + 3 * W);
-            ((FloatVector) a32.convertShape(VectorOperators.S2F, F, 1)).fma(hi.mul(d2), FloatVector.fromArray(F, y, y2 + 3 * W + HALF)).intoArray(y, y2 + 3 * W + HALF);
+            scaleSums(f, sums, d, t, from, to, y, yOff, yStride);
+        }
+    }
+
+    /**
+     * Adds the integer sums of blocks from .. to (in {@code sums} as {@link #integerTile} leaves them) to
+     * the tile's outputs, block after block: per run of W rows and token, y = fma(sum, A·d_x, y) in each
+     * half, as {@link #one} does, with y in registers for the whole chunk. A method of its own: written
+     * into integerTile(), even a cheaper widening (shifts within 32-bit lanes, 4 Vector API calls a sum
+     * instead of 2) left the loop's own adds as calls that C2 did not inline (1.4 Gmultiply-adds/s, JFR:
+     * ShortVector.add and VectorSupport.binaryOp out of line).
+     */
+    private void scaleSums(float[] f, short[] sums, float[] d, int t, int from, int to, float[] y, int yOff, int yStride) {
+        for (int i = 0; i < 2 * STRIPS; i++) {   // the group's runs of W rows
+            int y0 = yOff + i * W;
+            int y1 = y0 + yStride;
+            int y2 = y1 + yStride;
+            FloatVector lo0 = FloatVector.fromArray(F, y, y0), hi0 = FloatVector.fromArray(F, y, y0 + HALF);
+            FloatVector lo1 = FloatVector.fromArray(F, y, y1), hi1 = FloatVector.fromArray(F, y, y1 + HALF);
+            FloatVector lo2 = FloatVector.fromArray(F, y, y2), hi2 = FloatVector.fromArray(F, y, y2 + HALF);
+            for (int b = from; b < to; b++) {
+                int a = b * 2 * STRIPS * W + i * W;   // the block's A for run i (factors())
+                FloatVector lo = FloatVector.fromArray(F, f, a);
+                FloatVector hi = FloatVector.fromArray(F, f, a + HALF);
+                int s = (b - from) * 12 * W + 3 * i * W;
+                // Each half of a sum loaded on its own: the load and the widening to ints are one instruction with
+                // AVX-512. Widened to ints, then converted to floats, as PanamaRows converts its halves (the same
+                // instructions as S2F; a conversion from this half-width short type to floats would be new to the
+                // Vector API's shared code in the process).
+                float d0 = d[t * blocks + b];
+                lo0 = ((FloatVector) ((IntVector) ShortVector.fromArray(SUM_HALVES, sums, s).convertShape(VectorOperators.S2I, I, 0)).convertShape(VectorOperators.I2F, F, 0)).fma(lo.mul(d0), lo0);
+                hi0 = ((FloatVector) ((IntVector) ShortVector.fromArray(SUM_HALVES, sums, s + HALF).convertShape(VectorOperators.S2I, I, 0)).convertShape(VectorOperators.I2F, F, 0)).fma(hi.mul(d0), hi0);
+                float d1 = d[(t + 1) * blocks + b];
+                lo1 = ((FloatVector) ((IntVector) ShortVector.fromArray(SUM_HALVES, sums, s + W).convertShape(VectorOperators.S2I, I, 0)).convertShape(VectorOperators.I2F, F, 0)).fma(lo.mul(d1), lo1);
+                hi1 = ((FloatVector) ((IntVector) ShortVector.fromArray(SUM_HALVES, sums, s + W + HALF).convertShape(VectorOperators.S2I, I, 0)).convertShape(VectorOperators.I2F, F, 0)).fma(hi.mul(d1), hi1);
+                float d2 = d[(t + 2) * blocks + b];
+                lo2 = ((FloatVector) ((IntVector) ShortVector.fromArray(SUM_HALVES, sums, s + 2 * W).convertShape(VectorOperators.S2I, I, 0)).convertShape(VectorOperators.I2F, F, 0)).fma(lo.mul(d2), lo2);
+                hi2 = ((FloatVector) ((IntVector) ShortVector.fromArray(SUM_HALVES, sums, s + 2 * W + HALF).convertShape(VectorOperators.S2I, I, 0)).convertShape(VectorOperators.I2F, F, 0)).fma(hi.mul(d2), hi2);
+            }
+            lo0.intoArray(y, y0);
+            hi0.intoArray(y, y0 + HALF);
+            lo1.intoArray(y, y1);
+            hi1.intoArray(y, y1 + HALF);
+            lo2.intoArray(y, y2);
+            hi2.intoArray(y, y2 + HALF);
         }
     }
 
@@ -507,7 +539,7 @@ final class Q4Strips extends Strips {
      * ascending, as in oneQ4K): reading and writing y at every block made this pass a fifth of Q4_K's batch
      * time, bound by the stores.
      */
-    private void addOffsets(float[] f, float[] sums, int t, float[] y, int yOff, int yStride) {
+    private void addOffsets(float[] f, float[] blockSums, int t, float[] y, int yOff, int yStride) {
         for (int i = 0; i < 2 * STRIPS; i++) {   // the group's runs of W rows, as in integerTile()
             int o0 = yOff + i * W;
             int o1 = o0 + yStride;
@@ -519,13 +551,13 @@ final class Q4Strips extends Strips {
             for (int b = 0; b < blocks; b++) {
                 FloatVector lo = FloatVector.fromArray(F, f, c + b * 2 * STRIPS * W);
                 FloatVector hi = FloatVector.fromArray(F, f, c + b * 2 * STRIPS * W + HALF);
-                FloatVector v = FloatVector.broadcast(F, sums[t * blocks + b]);
+                FloatVector v = FloatVector.broadcast(F, blockSums[t * blocks + b]);
                 lo0 = lo.fma(v, lo0);
                 hi0 = hi.fma(v, hi0);
-                v = FloatVector.broadcast(F, sums[(t + 1) * blocks + b]);
+                v = FloatVector.broadcast(F, blockSums[(t + 1) * blocks + b]);
                 lo1 = lo.fma(v, lo1);
                 hi1 = hi.fma(v, hi1);
-                v = FloatVector.broadcast(F, sums[(t + 2) * blocks + b]);
+                v = FloatVector.broadcast(F, blockSums[(t + 2) * blocks + b]);
                 lo2 = lo.fma(v, lo2);
                 hi2 = hi.fma(v, hi2);
             }

@@ -185,7 +185,7 @@ final class Q6Strips extends Strips {
             IntVector sumHi1 = IntVector.zero(I);
             for (int g = 0; g < 16; g++) {
                 // The scales first: they lie before the quants, so the reads only go forward (see Q4Strips).
-                // Each run of HALF rows' scales is loaded on its own, as tile() loads them, rather than all
+                // Each run of HALF rows' scales is loaded on its own, as scaleSums() loads them, rather than all
                 // 2W at once and widened by parts 1-3 (slices, as Strips.UPPER says). Measured together with UPPER,
                 // at 512 bits (one thread, alternating with the kernel before in one process): from memory,
                 // a 4096 × 16384 matrix, faster in 29 of 36 rounds (the three runs' medians +11%, +14%, +3%);
@@ -289,91 +289,87 @@ final class Q6Strips extends Strips {
     /**
      * Tokens t .. t+2 through strip {@code first} (unpacked in {@link #unpacked}(ws)); token t+j's results
      * go to y[yOff + j·yStride ..]. Each column loaded serves three tokens and each activation broadcast
-     * both rows of the lanes. The six 16-bit sums cover eight columns (half a sub-block), then meet the
-     * scale in 32 bits: sc·(a + b) = sc·a + sc·b in exact integers, so the super-block sums are those of
-     * {@link #one}, and so are the results. 6 short, 12 int and 4 scale vectors, 2 columns and a
-     * broadcast: 25 of the 32 AVX-512 registers (C2 still spills a few int sums; measured 25-30
-     * Gweights/s at 16 tokens with the layout before 543d3c9, whose unpacked values were the same). The
-     * float results accumulate in y itself, once per super-block.
+     * both rows of the lanes. The six 16-bit sums cover eight columns (half a sub-block) and go to
+     * {@code sums}, 32 runs of eight columns a super-block; {@link #scaleSums} then takes them to 32 bits
+     * and through the scales. Each run of 8 columns met its scale in the loop before (a 16-bit sum's
+     * upper half widened by a permute and a blend, twelve 32-bit multiplies per 8 columns, in one method
+     * past C2's inlining budget). One thread, a Q6_K matrix by 128 tokens through MatMul, alternating
+     * builds, Gmultiply-adds/s, cols × rows: 4864 × 896 (qwen2.5's ffn_down) 40.7-46.4 -> 52.0-54.7;
+     * 8192 × 2048 (llama3.2's) 48.4-50.7 -> 45.1-55.3 (the same within the noise in one session, 10%
+     * faster in another).
      */
     @Override
     void tile(int first, Workspace ws, Q8Activations quantized, int t, float[] y, int yOff, int yStride) {
         short[] w = unpacked(ws);
         short[] q = quantized.wideQuants();
-        float[] d = quantized.scales();
-        int blocks = cols / Q8Activations.BLOCK;
+        short[] sums = ws.sums(SUPER / 8 * 6 * W);
         for (int b = 0; b < supers; b++) {
-            int base = (first * supers + b) * BLOCK_SHORTS;
             int x0 = t * cols + SUPER * b;
             int x1 = x0 + cols;
             int x2 = x1 + cols;
-            // sStT: rows A (S = 0) or B (S = 1), token T, lanes 0 .. HALF (L) or HALF .. W (H).
-            IntVector s0t0L = IntVector.zero(I), s0t0H = IntVector.zero(I), s0t1L = IntVector.zero(I);
-            IntVector s0t1H = IntVector.zero(I), s0t2L = IntVector.zero(I), s0t2H = IntVector.zero(I);
-            IntVector s1t0L = IntVector.zero(I), s1t0H = IntVector.zero(I), s1t1L = IntVector.zero(I);
-            IntVector s1t1H = IntVector.zero(I), s1t2L = IntVector.zero(I), s1t2H = IntVector.zero(I);
-            for (int g = 0; g < 16; g++) {
-                int sc = base + g * SUB_SHORTS;   // HALF bytes = HALF/2 shorts per run of rows
-                IntVector sc0L = (IntVector) ShortVector.fromArray(HALF_SHORTS, data, sc).reinterpretAsBytes().convertShape(VectorOperators.B2I, I, 0);
-                IntVector sc0H = (IntVector) ShortVector.fromArray(HALF_SHORTS, data, sc + HALF / 2).reinterpretAsBytes().convertShape(VectorOperators.B2I, I, 0);
-                IntVector sc1L = (IntVector) ShortVector.fromArray(HALF_SHORTS, data, sc + HALF).reinterpretAsBytes().convertShape(VectorOperators.B2I, I, 0);
-                IntVector sc1H = (IntVector) ShortVector.fromArray(HALF_SHORTS, data, sc + HALF + HALF / 2).reinterpretAsBytes().convertShape(VectorOperators.B2I, I, 0);
-                for (int h = 0; h < 16; h += 8) {
-                    ShortVector a00 = ShortVector.zero(S), a01 = ShortVector.zero(S), a02 = ShortVector.zero(S);
-                    ShortVector a10 = ShortVector.zero(S), a11 = ShortVector.zero(S), a12 = ShortVector.zero(S);
-                    for (int k = 16 * g + h; k < 16 * g + h + 8; k++) {
-                        int col = (SUPER * b + k) * HEIGHT;
-                        ShortVector v0 = ShortVector.fromArray(S, w, col);
-                        ShortVector v1 = ShortVector.fromArray(S, w, col + W);
-                        ShortVector x = ShortVector.broadcast(S, q[x0 + k]);
-                        a00 = a00.add(v0.mul(x));
-                        a10 = a10.add(v1.mul(x));
-                        x = ShortVector.broadcast(S, q[x1 + k]);
-                        a01 = a01.add(v0.mul(x));
-                        a11 = a11.add(v1.mul(x));
-                        x = ShortVector.broadcast(S, q[x2 + k]);
-                        a02 = a02.add(v0.mul(x));
-                        a12 = a12.add(v1.mul(x));
-                    }
-                    s0t0L = ((IntVector) a00.convertShape(VectorOperators.S2I, I, 0)).mul(sc0L).add(s0t0L);
-                    s0t0H = ((IntVector) a00.convertShape(VectorOperators.S2I, I, 1)).mul(sc0H).add(s0t0H);
-                    s0t1L = ((IntVector) a01.convertShape(VectorOperators.S2I, I, 0)).mul(sc0L).add(s0t1L);
-                    s0t1H = ((IntVector) a01.convertShape(VectorOperators.S2I, I, 1)).mul(sc0H).add(s0t1H);
-                    s0t2L = ((IntVector) a02.convertShape(VectorOperators.S2I, I, 0)).mul(sc0L).add(s0t2L);
-                    s0t2H = ((IntVector) a02.convertShape(VectorOperators.S2I, I, 1)).mul(sc0H).add(s0t2H);
-                    s1t0L = ((IntVector) a10.convertShape(VectorOperators.S2I, I, 0)).mul(sc1L).add(s1t0L);
-                    s1t0H = ((IntVector) a10.convertShape(VectorOperators.S2I, I, 1)).mul(sc1H).add(s1t0H);
-                    s1t1L = ((IntVector) a11.convertShape(VectorOperators.S2I, I, 0)).mul(sc1L).add(s1t1L);
-                    s1t1H = ((IntVector) a11.convertShape(VectorOperators.S2I, I, 1)).mul(sc1H).add(s1t1H);
-                    s1t2L = ((IntVector) a12.convertShape(VectorOperators.S2I, I, 0)).mul(sc1L).add(s1t2L);
-                    s1t2H = ((IntVector) a12.convertShape(VectorOperators.S2I, I, 1)).mul(sc1H).add(s1t2H);
+            for (int from = 0; from < SUPER; from += 8) {
+                ShortVector a00 = ShortVector.zero(S), a01 = ShortVector.zero(S), a02 = ShortVector.zero(S);
+                ShortVector a10 = ShortVector.zero(S), a11 = ShortVector.zero(S), a12 = ShortVector.zero(S);
+                for (int k = from; k < from + 8; k++) {
+                    int col = (SUPER * b + k) * HEIGHT;
+                    ShortVector v0 = ShortVector.fromArray(S, w, col);
+                    ShortVector v1 = ShortVector.fromArray(S, w, col + W);
+                    ShortVector x = ShortVector.broadcast(S, q[x0 + k]);
+                    a00 = a00.add(v0.mul(x));
+                    a10 = a10.add(v1.mul(x));
+                    x = ShortVector.broadcast(S, q[x1 + k]);
+                    a01 = a01.add(v0.mul(x));
+                    a11 = a11.add(v1.mul(x));
+                    x = ShortVector.broadcast(S, q[x2 + k]);
+                    a02 = a02.add(v0.mul(x));
+                    a12 = a12.add(v1.mul(x));
                 }
+                // Rows A then B, each by token, at 6W shorts per run of 8 columns.
+                int o = from / 8 * 6 * W;
+                a00.intoArray(sums, o);
+                a01.intoArray(sums, o + W);
+                a02.intoArray(sums, o + 2 * W);
+                a10.intoArray(sums, o + 3 * W);
+                a11.intoArray(sums, o + 4 * W);
+                a12.intoArray(sums, o + 5 * W);
             }
-            // y = fma(sum, d_w·d_x, y) per run of HALF rows and token, as one() does. Written out: a helper taking
-            // vectors would box them wherever C2 declines to inline it.
-            float d0 = d[t * blocks + 8 * b];
-            float d1 = d[(t + 1) * blocks + 8 * b];
-            float d2 = d[(t + 2) * blocks + 8 * b];
-            int y0 = yOff;
-            int y1 = yOff + yStride;
-            int y2 = yOff + 2 * yStride;
-            FloatVector lo = ShortVector.fromArray(S, data, base + DS).reinterpretAsFloats();
-            FloatVector hi = ShortVector.fromArray(S, data, base + DS + W).reinterpretAsFloats();
-            ((FloatVector) s0t0L.convertShape(VectorOperators.I2F, F, 0)).fma(lo.mul(d0), FloatVector.fromArray(F, y, y0)).intoArray(y, y0);
-            ((FloatVector) s0t0H.convertShape(VectorOperators.I2F, F, 0)).fma(hi.mul(d0), FloatVector.fromArray(F, y, y0 + HALF)).intoArray(y, y0 + HALF);
-            ((FloatVector) s0t1L.convertShape(VectorOperators.I2F, F, 0)).fma(lo.mul(d1), FloatVector.fromArray(F, y, y1)).intoArray(y, y1);
-            ((FloatVector) s0t1H.convertShape(VectorOperators.I2F, F, 0)).fma(hi.mul(d1), FloatVector.fromArray(F, y, y1 + HALF)).intoArray(y, y1 + HALF);
-            ((FloatVector) s0t2L.convertShape(VectorOperators.I2F, F, 0)).fma(lo.mul(d2), FloatVector.fromArray(F, y, y2)).intoArray(y, y2);
-            ((FloatVector) s0t2H.convertShape(VectorOperators.I2F, F, 0)).fma(hi.mul(d2), FloatVector.fromArray(F, y, y2 + HALF)).intoArray(y, y2 + HALF);
-            lo = ShortVector.fromArray(S, data, base + DS + 2 * W).reinterpretAsFloats();
-            hi = ShortVector.fromArray(S, data, base + DS + 3 * W).reinterpretAsFloats();
-            ((FloatVector) s1t0L.convertShape(VectorOperators.I2F, F, 0)).fma(lo.mul(d0), FloatVector.fromArray(F, y, y0 + W)).intoArray(y, y0 + W);
-            ((FloatVector) s1t0H.convertShape(VectorOperators.I2F, F, 0)).fma(hi.mul(d0), FloatVector.fromArray(F, y, y0 + W + HALF)).intoArray(y, y0 + W + HALF);
-            ((FloatVector) s1t1L.convertShape(VectorOperators.I2F, F, 0)).fma(lo.mul(d1), FloatVector.fromArray(F, y, y1 + W)).intoArray(y, y1 + W);
-            ((FloatVector) s1t1H.convertShape(VectorOperators.I2F, F, 0)).fma(hi.mul(d1), FloatVector.fromArray(F, y, y1 + W + HALF)).intoArray(y, y1 + W + HALF);
-            ((FloatVector) s1t2L.convertShape(VectorOperators.I2F, F, 0)).fma(lo.mul(d2), FloatVector.fromArray(F, y, y2 + W)).intoArray(y, y2 + W);
-            ((FloatVector) s1t2H.convertShape(VectorOperators.I2F, F, 0)).fma(hi.mul(d2), FloatVector.fromArray(F, y, y2 + W + HALF)).intoArray(y, y2 + W + HALF);
+            scaleSums(first, b, sums, quantized.scales(), t, y, yOff, yStride);
         }
     }
 
+    /**
+     * Super-block b of the tile from its 16-bit sums (as {@link #tile} leaves them): per run of HALF rows
+     * and token, the 32-bit Σ_g sc_g·(h0 + h1) over the sub-block's two runs of 8 columns h0, h1 (exact
+     * integers, so the sums of {@link #one}), then y = fma(sum, d_w·d_x, y) as one() does, once per
+     * super-block. A method of its own, as Q4Strips' scaling (see there).
+     */
+    private void scaleSums(int first, int b, short[] sums, float[] d, int t, float[] y, int yOff, int yStride) {
+        int base = (first * supers + b) * BLOCK_SHORTS;
+        int blocks = cols / Q8Activations.BLOCK;
+        float d0 = d[t * blocks + 8 * b];
+        float d1 = d[(t + 1) * blocks + 8 * b];
+        float d2 = d[(t + 2) * blocks + 8 * b];
+        for (int part = 0; part < 4; part++) {   // rows A lanes 0 .. HALF and HALF .. W, then rows B
+            IntVector s0 = IntVector.zero(I), s1 = IntVector.zero(I), s2 = IntVector.zero(I);
+            int at = part / 2 * 3 * W + part % 2 * HALF;   // token 0's sum of this run, in a run of 8 columns
+            for (int g = 0; g < 16; g++) {
+                IntVector sc = (IntVector) ShortVector.fromArray(HALF_SHORTS, data, base + g * SUB_SHORTS + part * HALF / 2)
+                        .reinterpretAsBytes().convertShape(VectorOperators.B2I, I, 0);
+                int a = 2 * g * 6 * W + at;   // the sub-block's first 8 columns; its second 6W further
+                s0 = ((IntVector) ShortVector.fromArray(SUM_HALVES, sums, a).convertShape(VectorOperators.S2I, I, 0))
+                        .add((IntVector) ShortVector.fromArray(SUM_HALVES, sums, a + 6 * W).convertShape(VectorOperators.S2I, I, 0)).mul(sc).add(s0);
+                s1 = ((IntVector) ShortVector.fromArray(SUM_HALVES, sums, a + W).convertShape(VectorOperators.S2I, I, 0))
+                        .add((IntVector) ShortVector.fromArray(SUM_HALVES, sums, a + 7 * W).convertShape(VectorOperators.S2I, I, 0)).mul(sc).add(s1);
+                s2 = ((IntVector) ShortVector.fromArray(SUM_HALVES, sums, a + 2 * W).convertShape(VectorOperators.S2I, I, 0))
+                        .add((IntVector) ShortVector.fromArray(SUM_HALVES, sums, a + 8 * W).convertShape(VectorOperators.S2I, I, 0)).mul(sc).add(s2);
+            }
+            FloatVector dw = ShortVector.fromArray(S, data, base + DS + part * W).reinterpretAsFloats();
+            int o = yOff + part * HALF;
+            ((FloatVector) s0.convertShape(VectorOperators.I2F, F, 0)).fma(dw.mul(d0), FloatVector.fromArray(F, y, o)).intoArray(y, o);
+            o += yStride;
+            ((FloatVector) s1.convertShape(VectorOperators.I2F, F, 0)).fma(dw.mul(d1), FloatVector.fromArray(F, y, o)).intoArray(y, o);
+            o += yStride;
+            ((FloatVector) s2.convertShape(VectorOperators.I2F, F, 0)).fma(dw.mul(d2), FloatVector.fromArray(F, y, o)).intoArray(y, o);
+        }
+    }
 }

@@ -63,6 +63,8 @@ abstract class Strips implements PackedMatrix {
      * permute across its 128-bit halves, so there C2 needs several instructions: not measured).
      */
     static final VectorShuffle<Short> UPPER = VectorShuffle.fromOp(S, i -> (i + HALF) % W);
+    /** HALF shorts: half of a vector of 16-bit sums, loaded on its own to be widened to F or I (load and widening to ints in one instruction with AVX-512). */
+    static final VectorSpecies<Short> SUM_HALVES = VectorSpecies.of(short.class, VectorShape.forBitSize(16 * HALF));
     /** Bytes of a whole vector: the packed byte arrays are read as shorts and floats through it. */
     static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, F.vectorShape());
     /** Tokens per pass of the batch kernels where their type does not say otherwise. */

@@ -30,7 +30,13 @@ import java.util.function.BooleanSupplier;
  * the same.
  */
 public final class WarmUp {
-    /** Tokens of a round's prompt batch: a tile of three and one overlapping it. */
+    /**
+     * Tokens of a round's prompt batch: a tile of three and one overlapping it. Seven, to run Q8_0's
+     * six-token tile as well, was tried on 2026-12-05 and taken back after the allocation test failed in
+     * its run; the same failure (the float path's Legacy row kernels boxed) came later with four too, and
+     * with the kernels of before that day, so seven was not its cause: worth trying again once it is
+     * understood.
+     */
     static final int BATCH = 4;
     /** Logit rows of the batch: three, so that the output matrix runs its batch kernel too (as a server's batches do). */
     static final int LOGIT_ROWS = 3;

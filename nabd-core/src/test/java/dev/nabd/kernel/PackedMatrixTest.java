@@ -40,7 +40,7 @@ class PackedMatrixTest {
     @MethodSource("batchesAndThreads")
     void matMulOfPackedMatricesIsGgmlsIntegerSum(int batch, int threads) {
         SplittableRandom r = new SplittableRandom(batch * 7L + threads);
-        int cols = 256;
+        int cols = 352;   // 11 blocks: the batch kernel scales its sums by chunks of 8 blocks, then 3
         int w = stripRows(GgmlType.Q4_0);
         Tensor w1 = q4(cols, 9 * w, r);   // 9 strips: four groups of 2 and one over, or ragged per thread
         Tensor w2 = q4(cols, 2 * w, r);   // fewer strips than a group
@@ -233,7 +233,7 @@ class PackedMatrixTest {
     @MethodSource("batchesAndThreads")
     void q5_0IsGgmlsIntegerSum(int batch, int threads) {
         SplittableRandom r = new SplittableRandom(batch * 19L + threads);
-        int cols = 96;
+        int cols = 352;   // 11 blocks: the batch kernel scales its sums by chunks of 8 blocks, then 3
         int w = stripRows();
         Tensor m = quantized(GgmlType.Q5_0, cols, 5 * w, r);
         for (int row = 0; row < 2; row++) {   // q = 0 everywhere in a block: value −16
